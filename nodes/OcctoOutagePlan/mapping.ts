@@ -1,0 +1,162 @@
+// Every wire-level fact about OCCTO's 作業停止計画 WebAPI lives here, in ONE place.
+// Entries marked ASSUMPTION have no public source (see shared/specs/occto-outage-plan.md); whoever holds the
+// real 「WebAPI仕様書（作業停止計画）」 corrects them here. Base URL and per-API paths can also be overridden
+// in the credential without touching code. The simulator and the tests read this file too.
+
+export type OcctoApiId = 'BA13B101' | 'BA13B102' | 'BA13B103' | 'BA13B006' | 'BA13B007';
+
+export interface OcctoApiDefinition {
+	id: OcctoApiId;
+	/** Japanese API name as in OCCTO's WebAPI一覧. */
+	nameJa: string;
+	/** ASSUMPTION 1: default path under the base URL. */
+	defaultPath: string;
+	/** Whether the answer is a Base64 ZIP of XML (all but the register call). */
+	answersZip: boolean;
+}
+
+/** SPEC: OCCTO's host for its sibling WebAPIs (FIT plans use the same host and framework). */
+export const DEFAULT_BASE_URL = 'https://occtonet.occto.or.jp';
+
+/** ASSUMPTION 1: same prefix as the FIT-plan WebAPI. */
+const PREFIX = '/service/RP12/OCCTO/api';
+
+export const OCCTO_APIS: Record<OcctoApiId, OcctoApiDefinition> = {
+	BA13B101: { id: 'BA13B101', nameJa: '作業停止計画登録', defaultPath: `${PREFIX}/upload/BA13B101`, answersZip: false },
+	BA13B102: { id: 'BA13B102', nameJa: '作業停止計画取得', defaultPath: `${PREFIX}/fileDownload/BA13B102`, answersZip: true },
+	BA13B103: { id: 'BA13B103', nameJa: '作業停止計画一覧取得', defaultPath: `${PREFIX}/listDownload/BA13B103`, answersZip: true },
+	BA13B006: { id: 'BA13B006', nameJa: '作業停止計画受付ファイル一覧取得', defaultPath: `${PREFIX}/listDownload/BA13B006`, answersZip: true },
+	BA13B007: { id: 'BA13B007', nameJa: '作業停止計画受信確認メッセージ取得', defaultPath: `${PREFIX}/fileDownload/BA13B007`, answersZip: true },
+};
+
+/** Request parameter names (SPEC: lower case, form-urlencoded POST, as in the FIT-plan WebAPI). */
+export const PARAM = {
+	userId: 'userid',
+	password: 'password',
+	planDivision: 'plandivision',
+	receptionNo: 'occtoreceptionno',
+	/** ASSUMPTION 3: optional list filters, dates as YYYYMMDD. */
+	from: 'from',
+	to: 'to',
+	/** ASSUMPTION 2: the multipart file part that carries the plan XML on register. */
+	file: 'file',
+} as const;
+
+/** SPEC (FIT-plan clients): the result code comes in this HTTP response header. */
+export const RESULT_CODE_HEADER = 'resultcode';
+/** ASSUMPTION 5: an error's text may come in this header (Shift_JIS, percent-encoded) or in the body. */
+export const RESULT_MESSAGE_HEADER = 'resultmessage';
+
+/** ASSUMPTION 5: result codes. `0000` is documented; the rest are placeholders the simulator uses too. */
+export const RESULT_CODES = {
+	ok: '0000',
+	authError: '1001',
+	certificateUserMismatch: '1002',
+	parameterError: '2001',
+	notFound: '2002',
+	xmlValidationError: '3001',
+	quotaExceeded: '9001',
+	systemError: '9999',
+} as const;
+
+export const RESULT_CODE_MEANINGS: Record<string, string> = {
+	'0000': 'OK',
+	'1001': 'User ID or password rejected (認証エラー)',
+	'1002': 'The client certificate does not belong to this user ID',
+	'2001': 'A request parameter is missing or invalid',
+	'2002': 'No such outage plan or submission',
+	'3001': 'The outage-plan XML failed validation',
+	'9001': 'OCCTO daily API call limit (1000) exceeded',
+	'9999': 'OCCTO system error',
+};
+
+/** SPEC: the text of the quota error. Recognised by code or by this text (ASSUMPTION 5). */
+export const QUOTA_EXCEEDED_TEXT = 'API上限回数を超えています';
+
+/** SPEC: 1000 calls per operator per day, all APIs together. ASSUMPTION 7: the day turns at 00:00 JST. */
+export const DAILY_CALL_LIMIT = 1000;
+
+/** SPEC: business protocol of BA13B101/102/103. */
+export const BUSINESS_PROTOCOL = { bpidVersion: '3A', bpidSubAgency: 'S1', infoCategoryCode: '0001' } as const;
+
+/**
+ * ASSUMPTION 6: list documents mirror the FIT style: SBD-MSG/<ROW_ELEMENT>/{…}. Field names map to the
+ * camelCase keys the node outputs; unknown elements are passed through under their own names.
+ */
+export const LIST_ROOT = 'SBD-MSG';
+export const OUTAGE_PLAN_ROW = 'OUTAGE_PLAN_INFO';
+export const SUBMISSION_ROW = 'SUBMISSION_INFO';
+export const ERROR_DETAIL_ROW = 'ERROR_INFO';
+
+export const ROW_FIELDS: Record<string, string> = {
+	PLAN_DIVISION: 'planDivision',
+	OCCTO_RECEPTION_NO: 'occtoReceptionNo',
+	STAT: 'status',
+	STAT_NM: 'statusName',
+	SBMIT_DAYTIME: 'submittedAt',
+	LAST_UPD_DAYTIME: 'lastUpdatedAt',
+	FILE_NM: 'fileName',
+	PLAN_NM: 'planName',
+	ERR_CD: 'errorCode',
+	ERR_MSG: 'errorMessage',
+	ERR_ELEM: 'errorElement',
+};
+
+/** ASSUMPTION 6: 受付ステータス codes and names. */
+export const SUBMISSION_STATUS = {
+	receiving: { code: '1', name: '受付中' },
+	accepted: { code: '2', name: '受付完了' },
+	error: { code: '9', name: '提出エラー' },
+} as const;
+
+/** ASSUMPTION 2: the register answer is a small XML (not zipped) with the receipt number and status. */
+export const REGISTER_ANSWER = { root: 'SBD-MSG', row: 'REGIST_RESULT' } as const;
+
+/** SPEC (standard plan XML): the SBD-MSG envelope the node builds from JSON on register. */
+export const ENVELOPE = {
+	root: 'SBD-MSG',
+	group: 'JPMGRP',
+	header: 'JPMGH',
+	body: 'JPTRM',
+	/** Header fields a user sets as parameters (JPC11 = BPID). */
+	headerFields: {
+		JPC03: 'messageType',
+		JPC11: 'bpid',
+		JPC21: 'messageId',
+	},
+	/** Body fields the envelope always carries. */
+	bodyFields: {
+		JP00002: 'infoCategoryCode',
+		JP06110: 'senderCode',
+		JP06111: 'senderName',
+		JP06358: 'recipientCode',
+		JP06116: 'targetDate',
+	},
+} as const;
+
+/** Parts of the envelope the simulator (and the node, before sending) require to be present. */
+export const REQUIRED_ENVELOPE_PATHS = ['SBD-MSG', 'SBD-MSG/JPMGRP', 'SBD-MSG/JPMGRP/JPMGH', 'SBD-MSG/JPMGRP/JPTRM'] as const;
+export const REQUIRED_BODY_CODES = ['JP00002', 'JP06110', 'JP06358'] as const;
+
+/** ASSUMPTION 6: plan divisions (plandivision). Placeholders until the real code list is known. */
+export const PLAN_DIVISIONS: Record<string, string> = {
+	'1': '年間計画 (annual)',
+	'2': '月間計画 (monthly)',
+	'3': '週間計画 (weekly)',
+	'4': '翌日・当日計画 (next-day / same-day)',
+};
+
+/** ASSUMPTION 6: the element of the plan body (JPTRM) that carries its plan division; '1' when absent. */
+export const PLAN_DIVISION_ELEMENT = 'PLAN_DIVISION';
+
+/** ASSUMPTION 6: date-times in list rows are YYYYMMDDHHMMSS in Japan time. */
+export const ROW_DATETIME_FORMAT = 'YYYYMMDDHHMMSS';
+
+/** ASSUMPTION 4: occtoreceptionno is a 10-digit number. */
+export const RECEPTION_NO_PATTERN = /^\d{10}$/;
+
+/**
+ * ASSUMPTION 5: error answers carry the resultcode header and a body holding the message as text in
+ * Shift_JIS (charset from Content-Type when given). Successful ZIP answers are Base64 text/plain.
+ */
+export const ERROR_BODY_DEFAULT_CHARSET = 'Shift_JIS';

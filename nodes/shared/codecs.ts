@@ -1,0 +1,215 @@
+// Base64 / ZIP / character encoding / XML codecs, written once and used by the nodes, the simulators,
+// the tests and the benchmarks alike.
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import * as iconv from 'iconv-lite';
+import JSZip from 'jszip';
+
+export type XmlEncoding = 'Shift_JIS' | 'UTF-8';
+
+/** Raised for any payload that cannot be decoded; callers turn it into a node error. */
+export class DecodeError extends Error {
+	constructor(
+		message: string,
+		readonly stage: 'base64' | 'zip' | 'encoding' | 'xml' | 'limit',
+	) {
+		super(message);
+		this.name = 'DecodeError';
+	}
+}
+
+export interface ZipLimits {
+	/** Largest total size of all decompressed entries, in bytes. */
+	maxUncompressedBytes: number;
+	/** Most entries a ZIP may hold. */
+	maxEntries: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxUncompressedBytes: 100 * 1024 * 1024, maxEntries: 100 };
+
+export interface ZipEntry {
+	name: string;
+	data: Buffer;
+}
+
+const BASE64_BODY = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Strict Base64: whitespace (line breaks) is allowed, anything else is not. */
+export function decodeBase64(text: string): Buffer {
+	const compact = text.replace(/\s+/g, '');
+	if (compact.length === 0) throw new DecodeError('the answer is empty, not Base64 text', 'base64');
+	if (compact.length % 4 !== 0 || !BASE64_BODY.test(compact)) {
+		throw new DecodeError('the answer is not valid Base64 text (it may be truncated)', 'base64');
+	}
+	return Buffer.from(compact, 'base64');
+}
+
+/** Reads every file of a ZIP, refusing archives past the limits before and while inflating. */
+export async function unzip(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipEntry[]> {
+	let zip: JSZip;
+	try {
+		zip = await JSZip.loadAsync(bytes, { checkCRC32: false, createFolders: false });
+	} catch (error) {
+		throw new DecodeError(`the answer is not a readable ZIP archive (${(error as Error).message})`, 'zip');
+	}
+	const files = Object.values(zip.files).filter((file) => !file.dir);
+	if (files.length > limits.maxEntries) {
+		throw new DecodeError(`the ZIP holds ${files.length} entries, more than the limit of ${limits.maxEntries}`, 'limit');
+	}
+	let declared = 0;
+	for (const file of files) {
+		// jszip keeps the central directory's sizes here; a liar is caught by the streaming count below.
+		declared += (file as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0;
+	}
+	if (declared > limits.maxUncompressedBytes) {
+		throw new DecodeError(tooLarge(declared, limits), 'limit');
+	}
+	const entries: ZipEntry[] = [];
+	let total = 0;
+	for (const file of files) {
+		const chunks: Buffer[] = [];
+		await new Promise<void>((resolve, reject) => {
+			const stream = file.internalStream('nodebuffer');
+			stream
+				.on('data', (chunk: Buffer) => {
+					total += chunk.length;
+					if (total > limits.maxUncompressedBytes) {
+						stream.pause();
+						reject(new DecodeError(tooLarge(total, limits), 'limit'));
+						return;
+					}
+					chunks.push(chunk);
+				})
+				.on('error', (error: Error) =>
+					reject(new DecodeError(`the ZIP entry "${file.name}" is corrupt (${error.message})`, 'zip')),
+				)
+				.on('end', () => resolve())
+				.resume();
+		});
+		entries.push({ name: file.name, data: Buffer.concat(chunks) });
+	}
+	return entries;
+}
+
+function tooLarge(bytes: number, limits: ZipLimits): string {
+	return `the ZIP would decompress to ${bytes} bytes or more, past the limit of ${limits.maxUncompressedBytes} bytes`;
+}
+
+export async function zip(entries: ZipEntry[]): Promise<Buffer> {
+	const archive = new JSZip();
+	for (const entry of entries) archive.file(entry.name, entry.data, { date: new Date(Date.UTC(2024, 0, 1)) });
+	return await archive.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
+}
+
+export async function zipToBase64(entries: ZipEntry[]): Promise<string> {
+	return (await zip(entries)).toString('base64');
+}
+
+const SHIFT_JIS_NAMES = new Set(['shift_jis', 'shift-jis', 'sjis', 'x-sjis', 'windows-31j', 'cp932', 'ms932', 'ms_kanji']);
+
+/** The encoding named in the XML declaration, if any. */
+export function declaredEncoding(bytes: Buffer): string | undefined {
+	const head = bytes.subarray(0, 200).toString('latin1');
+	return /^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
+}
+
+/**
+ * Bytes of an XML document to text, honouring a BOM or the declared encoding. Without either, UTF-8 is
+ * tried strictly and Shift_JIS (CP932, what OCCTO's downloads use in practice) is the fallback.
+ */
+export function decodeXmlBytes(bytes: Buffer): string {
+	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3).toString('utf8');
+	const declared = declaredEncoding(bytes)?.toLowerCase();
+	if (declared && SHIFT_JIS_NAMES.has(declared)) return iconv.decode(bytes, 'cp932');
+	if (declared === undefined || declared === 'utf-8' || declared === 'utf8') {
+		try {
+			return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+		} catch {
+			if (declared) throw new DecodeError('the XML declares UTF-8 but its bytes are not valid UTF-8', 'encoding');
+			return iconv.decode(bytes, 'cp932');
+		}
+	}
+	if (iconv.encodingExists(declared)) return iconv.decode(bytes, declared);
+	throw new DecodeError(`the XML declares an unsupported encoding "${declared}"`, 'encoding');
+}
+
+/** Text to bytes in the given encoding, with the XML declaration rewritten (or added) to match. */
+export function encodeXml(xml: string, encoding: XmlEncoding): Buffer {
+	const body = xml.replace(/^\uFEFF?\s*<\?xml[^>]*\?>\s*/, '');
+	const text = `<?xml version="1.0" encoding="${encoding}"?>\n${body}`;
+	if (encoding === 'UTF-8') return Buffer.from(text, 'utf8');
+	const bytes = iconv.encode(text, 'cp932');
+	// iconv replaces characters CP932 cannot hold with '?': refuse rather than send a silently changed plan.
+	if (iconv.decode(bytes, 'cp932') !== text) {
+		throw new DecodeError('the XML holds characters that Shift_JIS cannot represent; choose UTF-8 encoding', 'encoding');
+	}
+	return bytes;
+}
+
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+// Keys that could reach an object's prototype are kept but renamed, so they stay inert data.
+const inertName = (name: string) => (UNSAFE_KEYS.has(name) ? `_${name}` : name);
+
+const parser = new XMLParser({
+	ignoreAttributes: false,
+	attributeNamePrefix: '@',
+	parseTagValue: false, // receipt numbers and codes keep their leading zeros
+	parseAttributeValue: false,
+	trimValues: true,
+	processEntities: true,
+	transformTagName: inertName,
+	transformAttributeName: inertName,
+});
+
+export type XmlValue = string | XmlObject | XmlValue[];
+export interface XmlObject {
+	[key: string]: XmlValue;
+}
+
+/** XML text to a plain object. DTDs are refused outright, so no entity can expand. */
+export function parseXml(xml: string): XmlObject {
+	if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
+		throw new DecodeError('the XML contains a DTD, which is refused for safety', 'xml');
+	}
+	const trimmed = xml.trim();
+	if (!trimmed.startsWith('<')) throw new DecodeError('the text is not XML', 'xml');
+	let parsed: XmlObject;
+	try {
+		parsed = parser.parse(trimmed, true) as XmlObject;
+	} catch (error) {
+		const reason = (error as { err?: { msg?: string } }).err?.msg ?? (error as Error).message;
+		throw new DecodeError(`the XML is not well-formed (${reason})`, 'xml');
+	}
+	delete parsed['?xml'];
+	return parsed;
+}
+
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', format: true, suppressEmptyNode: false });
+
+/** A plain object (as parseXml returns) back to XML text, without a declaration. */
+export function buildXml(document: object): string {
+	return builder.build(document) as string;
+}
+
+/** Base64 → ZIP → bytes → text → object, in one call. Returns every stage for callers that keep the raw data. */
+export async function decodeBase64ZipXml(
+	base64: string,
+	limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+): Promise<{ zipBytes: Buffer; fileName: string; xmlBytes: Buffer; xml: string; document: XmlObject }> {
+	const zipBytes = decodeBase64(base64);
+	const entries = await unzip(zipBytes, limits);
+	const entry = entries.find((e) => e.name.toLowerCase().endsWith('.xml')) ?? entries[0];
+	if (!entry) throw new DecodeError('the ZIP archive is empty', 'zip');
+	const xml = decodeXmlBytes(entry.data);
+	return { zipBytes, fileName: entry.name, xmlBytes: entry.data, xml, document: parseXml(xml) };
+}
+
+/** XML text → encoded bytes → ZIP → Base64: how OCCTO answers (used by the simulator and tests). */
+export async function encodeXmlZipBase64(fileName: string, xml: string, encoding: XmlEncoding = 'Shift_JIS'): Promise<string> {
+	return await zipToBase64([{ name: fileName, data: encodeXml(xml, encoding) }]);
+}
+
+/** Always an array: XML lists with one row parse to a single object. */
+export function toArray<T>(value: T | T[] | undefined | null | ''): T[] {
+	if (value === undefined || value === null || value === '') return [];
+	return Array.isArray(value) ? value : [value];
+}
