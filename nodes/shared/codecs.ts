@@ -17,6 +17,10 @@ export class DecodeError extends Error {
 	}
 }
 
+function decodeError(message: string, stage: DecodeError['stage']): DecodeError {
+	return new DecodeError(message, stage);
+}
+
 export interface ZipLimits {
 	/** Largest total size of all decompressed entries, in bytes. */
 	maxUncompressedBytes: number;
@@ -49,7 +53,7 @@ export async function unzip(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMIT
 	try {
 		zip = await JSZip.loadAsync(bytes, { checkCRC32: false, createFolders: false });
 	} catch (error) {
-		throw new DecodeError(`the answer is not a readable ZIP archive (${(error as Error).message})`, 'zip');
+		throw decodeError(`the answer is not a readable ZIP archive (${(error as Error).message})`, 'zip');
 	}
 	const files = Object.values(zip.files).filter((file) => !file.dir);
 	if (files.length > limits.maxEntries) {
@@ -68,7 +72,8 @@ export async function unzip(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMIT
 	for (const file of files) {
 		const chunks: Buffer[] = [];
 		await new Promise<void>((resolve, reject) => {
-			const stream = file.internalStream('nodebuffer');
+			// jszip's own chunked stream (not in its typings) lets us stop inflating at the limit
+			const stream = (file as unknown as { internalStream(type: 'nodebuffer'): InflateStream }).internalStream('nodebuffer');
 			stream
 				.on('data', (chunk: Buffer) => {
 					total += chunk.length;
@@ -92,6 +97,14 @@ export async function unzip(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMIT
 
 function tooLarge(bytes: number, limits: ZipLimits): string {
 	return `the ZIP would decompress to ${bytes} bytes or more, past the limit of ${limits.maxUncompressedBytes} bytes`;
+}
+
+interface InflateStream {
+	on(event: 'data', listener: (chunk: Buffer) => void): InflateStream;
+	on(event: 'error', listener: (error: Error) => void): InflateStream;
+	on(event: 'end', listener: () => void): InflateStream;
+	pause(): InflateStream;
+	resume(): InflateStream;
 }
 
 export async function zip(entries: ZipEntry[]): Promise<Buffer> {
@@ -124,7 +137,7 @@ export function decodeXmlBytes(bytes: Buffer): string {
 		try {
 			return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 		} catch {
-			if (declared) throw new DecodeError('the XML declares UTF-8 but its bytes are not valid UTF-8', 'encoding');
+			if (declared) throw decodeError('the XML declares UTF-8 but its bytes are not valid UTF-8', 'encoding');
 			return iconv.decode(bytes, 'cp932');
 		}
 	}
@@ -177,7 +190,7 @@ export function parseXml(xml: string): XmlObject {
 		parsed = parser.parse(trimmed, true) as XmlObject;
 	} catch (error) {
 		const reason = (error as { err?: { msg?: string } }).err?.msg ?? (error as Error).message;
-		throw new DecodeError(`the XML is not well-formed (${reason})`, 'xml');
+		throw decodeError(`the XML is not well-formed (${reason})`, 'xml');
 	}
 	delete parsed['?xml'];
 	return parsed;

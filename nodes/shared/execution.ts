@@ -18,8 +18,9 @@ export async function executePerItem(this: IExecuteFunctions, operation: ItemOpe
 				continue;
 			}
 			if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-				error.context.itemIndex = itemIndex;
-				throw error;
+				const nodeError: NodeApiError | NodeOperationError = error; // already an n8n error: keep its code and text
+				nodeError.context.itemIndex = itemIndex;
+				throw nodeError;
 			}
 			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 		}

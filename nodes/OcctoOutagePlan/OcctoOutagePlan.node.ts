@@ -1,0 +1,42 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as outagePlan from './actions/outagePlan';
+import { router } from './actions/router';
+import * as submission from './actions/submission';
+
+export class OcctoOutagePlan implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OCCTO Outage Plan',
+		name: 'occtoOutagePlan',
+		icon: { light: 'file:../../icons/occto.svg', dark: 'file:../../icons/occto.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Register, list, fetch and track OCCTO outage plans (作業停止計画) through the 広域機関システム WebAPI',
+		defaults: { name: 'OCCTO Outage Plan' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'occtoWebApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Outage Plan', value: 'outagePlan', description: '作業停止計画: register, get and list plans' },
+					{ name: 'Submission', value: 'submission', description: '提出ファイル: status of submitted plans and error details' },
+				],
+				default: 'outagePlan',
+			},
+			...outagePlan.description,
+			...submission.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

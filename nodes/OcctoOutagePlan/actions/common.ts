@@ -1,0 +1,234 @@
+// Parameters and output shaping shared by the OCCTO operations.
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { XmlObject, XmlValue } from '../../shared/codecs';
+import { toArray } from '../../shared/codecs';
+import { toJstDigits } from '../../shared/japanTime';
+import { LIST_ROOT, RECEPTION_NO_PATTERN, ROW_FIELDS } from '../mapping';
+import type { OcctoAnswer, OcctoCallOptions } from '../transport';
+import { certificateHints, getOcctoConnection } from '../transport';
+
+export const DEFAULT_STOP_BEFORE = 950;
+
+export function callOptionsCollection(extra: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			...extra,
+			{
+				displayName: 'Attach Original Files',
+				name: 'attachOriginal',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add the XML as received (and the ZIP, where OCCTO sent one) as binary data to the output',
+			},
+			{
+				displayName: 'Max Decompressed Size (MB)',
+				name: 'maxDecompressedMb',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 100,
+				description: 'Answers whose ZIP would unpack to more than this are refused (protects n8n against ZIP bombs)',
+			},
+			{
+				displayName: 'Max ZIP Entries',
+				name: 'maxZipEntries',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 100,
+				description: 'Answers whose ZIP holds more files than this are refused',
+			},
+			{
+				displayName: 'Stop Before Call Count',
+				name: 'stopBefore',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 1000 },
+				default: DEFAULT_STOP_BEFORE,
+				description:
+					'Refuse to call OCCTO once this many of the 1000 daily calls (per user ID, counted in this n8n process) are used, leaving the rest for urgent work',
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeoutSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 60,
+				description: 'How long to wait for OCCTO to answer',
+			},
+		],
+	};
+}
+
+export interface ReadOptions {
+	call: OcctoCallOptions;
+	attachOriginal: boolean;
+	options: IDataObject;
+}
+
+export function readOptions(this: IExecuteFunctions, itemIndex: number): ReadOptions {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const number = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+		const value = options[name] === undefined ? fallback : Number(options[name]);
+		if (!Number.isFinite(value) || value < min || value > max) {
+			throw new NodeOperationError(this.getNode(), `Option "${name}" must be a number from ${min} to ${max}`, {
+				itemIndex,
+				description: `It is ${String(options[name])}. Set it in the node's Options.`,
+			});
+		}
+		return value;
+	};
+	return {
+		call: {
+			stopBefore: number('stopBefore', DEFAULT_STOP_BEFORE, 1, 1000),
+			limits: {
+				maxUncompressedBytes: number('maxDecompressedMb', 100, 1) * 1024 * 1024,
+				maxEntries: number('maxZipEntries', 100, 1),
+			},
+			timeoutMs: number('timeoutSeconds', 60, 1) * 1000,
+		},
+		attachOriginal: options.attachOriginal === true,
+		options,
+	};
+}
+
+/** A required text parameter, trimmed; empty is refused naming the field. */
+export function requiredText(this: IExecuteFunctions, name: string, label: string, itemIndex: number, fix: string): string {
+	const value = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	if (!value) {
+		throw new NodeOperationError(this.getNode(), `"${label}" is empty`, { itemIndex, description: fix });
+	}
+	return value;
+}
+
+export function receptionNoParameter(this: IExecuteFunctions, itemIndex: number): string {
+	const value = requiredText.call(
+		this,
+		'occtoReceptionNo',
+		'OCCTO Receipt Number',
+		itemIndex,
+		'Map it from a previous Get Many, e.g. {{ $json.occtoReceptionNo }}.',
+	);
+	if (!RECEPTION_NO_PATTERN.test(value)) {
+		throw new NodeOperationError(this.getNode(), `"OCCTO Receipt Number" must be 10 digits, got "${value}"`, {
+			itemIndex,
+			description: 'Use the occtoReceptionNo of a Get Many result as it is (leading zeros included).',
+		});
+	}
+	return value;
+}
+
+/** Optional date filters as YYYYMMDD in Japan time; refuses unreadable dates and reversed ranges. */
+export function dateRange(this: IExecuteFunctions, filters: IDataObject, itemIndex: number): Record<string, string> {
+	const result: Record<string, string> = {};
+	for (const [name, label] of [
+		['from', 'From Date'],
+		['to', 'To Date'],
+	] as const) {
+		if (filters[name] === undefined || filters[name] === '') continue;
+		const digits = toJstDigits(filters[name], 8);
+		if (!digits) {
+			throw new NodeOperationError(this.getNode(), `"${label}" is not a date: "${String(filters[name])}"`, {
+				itemIndex,
+				description: 'Pick a date, or give an ISO date (2026-11-24) or YYYYMMDD (20261124).',
+			});
+		}
+		result[name] = digits;
+	}
+	if (result.from && result.to && result.from > result.to) {
+		throw new NodeOperationError(this.getNode(), `"From Date" (${result.from}) is after "To Date" (${result.to})`, {
+			itemIndex,
+			description: 'Swap the two dates.',
+		});
+	}
+	return result;
+}
+
+function plain(value: XmlValue): unknown {
+	if (Array.isArray(value)) return value.map(plain);
+	if (typeof value === 'object' && value !== null) {
+		const out: IDataObject = {};
+		for (const [key, inner] of Object.entries(value)) out[key] = plain(inner) as IDataObject;
+		return out;
+	}
+	return value;
+}
+
+/** One list row with OCCTO's element names turned into readable keys (unknown elements kept as they are). */
+export function mapRow(row: XmlValue): IDataObject {
+	if (typeof row !== 'object' || row === null || Array.isArray(row)) return { value: plain(row) as string };
+	const out: IDataObject = {};
+	for (const [key, value] of Object.entries(row)) out[ROW_FIELDS[key] ?? key] = plain(value) as IDataObject;
+	return out;
+}
+
+export function listRows(document: XmlObject, rowElement: string): IDataObject[] {
+	const root = document[LIST_ROOT];
+	if (typeof root !== 'object' || root === null || Array.isArray(root)) return [];
+	return toArray(root[rowElement]).map(mapRow);
+}
+
+export function documentToJson(document: XmlObject): IDataObject {
+	return plain(document) as IDataObject;
+}
+
+/** Output items: every item carries the certificate's expiry and the day's quota, and optional binaries. */
+export async function toItems(
+	this: IExecuteFunctions,
+	rows: IDataObject[],
+	answer: OcctoAnswer,
+	attachOriginal: boolean,
+	itemIndex: number,
+	baseName: string,
+): Promise<INodeExecutionData[]> {
+	const connection = await getOcctoConnection.call(this);
+	const hints = certificateHints(connection.certificate);
+	if (hints.length) this.addExecutionHints(...hints);
+	const binary = attachOriginal ? await originalFiles.call(this, answer, baseName) : undefined;
+	return rows.map((row) => ({
+		json: { ...row, certificate: { ...connection.certificate }, quota: { ...answer.quota } },
+		...(binary ? { binary } : {}),
+		pairedItem: { item: itemIndex },
+	}));
+}
+
+async function originalFiles(this: IExecuteFunctions, answer: OcctoAnswer, baseName: string) {
+	const xmlName = answer.fileName ?? `${baseName}.xml`;
+	const binary: INodeExecutionData['binary'] = {
+		xml: await this.helpers.prepareBinaryData(answer.xmlBytes, xmlName, 'application/xml'),
+	};
+	if (answer.zipBytes) {
+		binary.zip = await this.helpers.prepareBinaryData(answer.zipBytes, xmlName.replace(/\.xml$/i, '') + '.zip', 'application/zip');
+	}
+	return binary;
+}
+
+export const returnAllAndLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];
+
+/** OCCTO answers whole lists in one call (no paging), so Limit only trims what came back. */
+export function applyLimit(this: IExecuteFunctions, rows: IDataObject[], itemIndex: number): IDataObject[] {
+	if (this.getNodeParameter('returnAll', itemIndex, false) as boolean) return rows;
+	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
+	return rows.slice(0, limit);
+}

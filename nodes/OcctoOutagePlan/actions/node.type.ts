@@ -1,0 +1,8 @@
+import type { AllEntities } from 'n8n-workflow';
+
+type NodeMap = {
+	outagePlan: 'register' | 'get' | 'getMany';
+	submission: 'getMany' | 'getErrorDetails';
+};
+
+export type OcctoOutagePlanType = AllEntities<NodeMap>;

@@ -1,0 +1,54 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { OUTAGE_PLAN_ROW, PARAM, PLAN_DIVISIONS } from '../../mapping';
+import { callOcctoApi } from '../../transport';
+import { applyLimit, callOptionsCollection, dateRange, listRows, readOptions, returnAllAndLimit, toItems } from '../common';
+
+const properties: INodeProperties[] = [
+	...returnAllAndLimit,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'From Date',
+				name: 'from',
+				type: 'dateTime',
+				default: '',
+				description: 'Only plans on or after this date (sent as YYYYMMDD in Japan time)',
+			},
+			{
+				displayName: 'To Date',
+				name: 'to',
+				type: 'dateTime',
+				default: '',
+				description: 'Only plans on or before this date (sent as YYYYMMDD in Japan time)',
+			},
+			{
+				displayName: 'Plan Division',
+				name: 'planDivision',
+				type: 'options',
+				options: Object.entries(PLAN_DIVISIONS).map(([value, name]) => ({ name: `${value}: ${name}`, value })),
+				default: '1',
+				description: 'Only plans of this division (plandivision)',
+			},
+		],
+	},
+	callOptionsCollection(),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['outagePlan'], operation: ['getMany'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const { call, attachOriginal } = readOptions.call(this, itemIndex);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const fields: Record<string, string> = { ...dateRange.call(this, filters, itemIndex) };
+	if (filters.planDivision) fields[PARAM.planDivision] = String(filters.planDivision);
+	const answer = await callOcctoApi.call(this, 'BA13B103', fields, call, itemIndex);
+	const rows = applyLimit.call(this, listRows(answer.document, OUTAGE_PLAN_ROW), itemIndex);
+	return await toItems.call(this, rows, answer, attachOriginal, itemIndex, 'outage-plan-list');
+}

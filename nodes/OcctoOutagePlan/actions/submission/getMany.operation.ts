@@ -1,0 +1,65 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { SUBMISSION_ROW, SUBMISSION_STATUS } from '../../mapping';
+import { callOcctoApi } from '../../transport';
+import { applyLimit, callOptionsCollection, dateRange, listRows, readOptions, returnAllAndLimit, toItems } from '../common';
+
+const properties: INodeProperties[] = [
+	...returnAllAndLimit,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'From Date',
+				name: 'from',
+				type: 'dateTime',
+				default: '',
+				description: 'Only submissions on or after this date (sent to OCCTO as YYYYMMDD in Japan time)',
+			},
+			{
+				displayName: 'To Date',
+				name: 'to',
+				type: 'dateTime',
+				default: '',
+				description: 'Only submissions on or before this date (sent to OCCTO as YYYYMMDD in Japan time)',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: [
+					{ name: `${SUBMISSION_STATUS.receiving.name} (Receiving)`, value: SUBMISSION_STATUS.receiving.code },
+					{ name: `${SUBMISSION_STATUS.accepted.name} (Accepted)`, value: SUBMISSION_STATUS.accepted.code },
+					{ name: `${SUBMISSION_STATUS.error.name} (Submission Error)`, value: SUBMISSION_STATUS.error.code },
+				],
+				default: '9',
+				description: 'Only submissions in this status (filtered in n8n after the one list call)',
+			},
+			{
+				displayName: 'OCCTO Receipt Number',
+				name: 'occtoReceptionNo',
+				type: 'string',
+				default: '',
+				description: 'Only this submission, e.g. the receipt number a Register step returned',
+			},
+		],
+	},
+	callOptionsCollection(),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['submission'], operation: ['getMany'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const { call, attachOriginal } = readOptions.call(this, itemIndex);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const answer = await callOcctoApi.call(this, 'BA13B006', dateRange.call(this, filters, itemIndex), call, itemIndex);
+	let rows = listRows(answer.document, SUBMISSION_ROW);
+	if (filters.status) rows = rows.filter((row) => row.status === filters.status);
+	if (filters.occtoReceptionNo) rows = rows.filter((row) => row.occtoReceptionNo === String(filters.occtoReceptionNo).trim());
+	return await toItems.call(this, applyLimit.call(this, rows, itemIndex), answer, attachOriginal, itemIndex, 'submission-list');
+}
