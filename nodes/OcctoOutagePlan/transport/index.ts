@@ -60,6 +60,26 @@ export interface OcctoAnswer {
 
 const connections = new WeakMap<object, Promise<OcctoConnection>>();
 
+/**
+ * NodeApiError rewrites messages that mention common network codes into generic English ones; OCCTO
+ * errors must keep our wording (e.g. "the plan may have been registered"), so it is set afterwards.
+ */
+function occtoApiError(
+	ctx: OcctoContextFunctions,
+	details: { message: string; description: string; itemIndex: number; httpCode?: string; apiCode?: string },
+): NodeApiError {
+	const error = new NodeApiError(ctx.getNode(), { message: details.message } as JsonObject, {
+		itemIndex: details.itemIndex,
+		httpCode: details.httpCode,
+		message: details.message,
+		description: details.description,
+	});
+	error.message = details.message;
+	error.description = details.description;
+	if (details.apiCode !== undefined) error.context.apiCode = details.apiCode;
+	return error;
+}
+
 /** Reads the credential once per node run: user ID, URLs and the certificate's identity and expiry. */
 export async function getOcctoConnection(this: OcctoContextFunctions): Promise<OcctoConnection> {
 	let connection = connections.get(this);
@@ -175,16 +195,12 @@ export async function callOcctoApi(
 
 	if (response.statusCode !== 200) {
 		const text = redact(excerpt(decodeText(body, header(response, 'content-type'))), connection.secrets);
-		throw new NodeApiError(
-			this.getNode(),
-			{ statusCode: response.statusCode, message: text } as JsonObject,
-			{
-				itemIndex,
-				httpCode: String(response.statusCode),
-				message: `OCCTO answered HTTP ${response.statusCode} to ${apiLabel(apiId)} instead of an API answer`,
-				description: `The server (or a proxy in front of it) said: "${text || '(empty body)'}". This is usually maintenance or a network problem; try again later. The call still counts against today's quota.`,
-			},
-		);
+		throw occtoApiError(this, {
+			itemIndex,
+			httpCode: String(response.statusCode),
+			message: `OCCTO answered HTTP ${response.statusCode} to ${apiLabel(apiId)} instead of an API answer`,
+			description: `The server (or a proxy in front of it) said: "${text || '(empty body)'}". This is usually maintenance or a network problem; try again later. The call still counts against today's quota.`,
+		});
 	}
 
 	const resultCode = header(response, RESULT_CODE_HEADER)?.trim();
@@ -195,7 +211,7 @@ export async function callOcctoApi(
 			throw quotaError(this, `OCCTO answered ${resultCode ?? 'without a result code'}: ${message}`, itemIndex);
 		}
 		if (resultCode === undefined) {
-			throw new NodeApiError(this.getNode(), { message: excerpt(message) } as JsonObject, {
+			throw occtoApiError(this, {
 				itemIndex,
 				httpCode: '200',
 				message: `OCCTO's answer to ${apiLabel(apiId)} has no "${RESULT_CODE_HEADER}" header, so it cannot be trusted`,
@@ -203,9 +219,10 @@ export async function callOcctoApi(
 			});
 		}
 		const meaning = RESULT_CODE_MEANINGS[resultCode];
-		throw new NodeApiError(this.getNode(), { code: resultCode, message } as JsonObject, {
+		throw occtoApiError(this, {
 			itemIndex,
 			httpCode: '200',
+			apiCode: resultCode,
 			message: `OCCTO rejected ${apiLabel(apiId)} with result code ${resultCode}: ${message || meaning || 'no message'}`,
 			description: fixFor(resultCode, meaning),
 		});
@@ -228,7 +245,7 @@ export async function callOcctoApi(
 		};
 	} catch (error) {
 		if (!(error instanceof DecodeError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-		throw new NodeApiError(this.getNode(), { message: error.message } as JsonObject, {
+		throw occtoApiError(this, {
 			itemIndex,
 			httpCode: '200',
 			message: `Could not decode OCCTO's answer to ${apiLabel(apiId)}: ${error.message}`,
@@ -241,8 +258,9 @@ export async function callOcctoApi(
 }
 
 function quotaError(ctx: OcctoContextFunctions, detail: string, itemIndex: number) {
-	return new NodeApiError(ctx.getNode(), { code: RESULT_CODES.quotaExceeded, message: detail } as JsonObject, {
+	return occtoApiError(ctx, {
 		itemIndex,
+		apiCode: RESULT_CODES.quotaExceeded,
 		message: `OCCTO daily API call limit (${DAILY_CALL_LIMIT}) exceeded`,
 		description: `${detail}. OCCTO allows ${DAILY_CALL_LIMIT} calls per user per day across all APIs; the count resets at 00:00 Japan time. Nothing was retried.`,
 	});
@@ -306,10 +324,9 @@ function networkError(
 	const cause = (error as { cause?: { code?: string; message?: string } }).cause;
 	const code = String((error as { code?: string }).code ?? cause?.code ?? '');
 	const rawMessage = redact(String(cause?.message ?? (error as Error).message ?? error), connection.secrets);
-	const clean = { code, message: rawMessage } as JsonObject;
 	if (TLS_SETUP_CODES.test(code) || TLS_SETUP_CODES.test(rawMessage)) {
 		const serverSide = /UNABLE_TO|SELF_SIGNED|HOSTNAME|CERT_HAS_EXPIRED|unable to verify|self.signed/i.test(`${code} ${rawMessage}`);
-		return new NodeApiError(ctx.getNode(), clean, {
+		return occtoApiError(ctx, {
 			itemIndex,
 			message: serverSide
 				? `Could not verify OCCTO's server certificate (${rawMessage})`
@@ -320,8 +337,17 @@ function networkError(
 		});
 	}
 	const maybeSent = apiId === 'BA13B101' && !NOT_SENT_CODES.has(code);
+	// Under TLS 1.3 a server that refuses the client certificate just closes the connection after the handshake.
+	if (!maybeSent && (code === 'ECONNRESET' || /socket hang up/i.test(rawMessage))) {
+		return occtoApiError(ctx, {
+			itemIndex,
+			message: `OCCTO closed the connection to ${apiLabel(apiId)} without an answer (${rawMessage})`,
+			description:
+				'If this happens on every call, the server is most likely not accepting the client certificate (TLS 1.3 servers close the connection without giving a reason): check that the credential holds the certificate OCCTO issued for this user ID and that it has not expired or been revoked. Otherwise it is a network problem; nothing was retried.',
+		});
+	}
 	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(`${code} ${rawMessage}`);
-	return new NodeApiError(ctx.getNode(), clean, {
+	return occtoApiError(ctx, {
 		itemIndex,
 		message: maybeSent
 			? `The connection to OCCTO failed after the outage plan was sent (${timedOut ? 'timeout' : rawMessage}): the plan may have been registered`
