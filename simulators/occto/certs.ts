@@ -29,11 +29,7 @@ export interface OcctoSimulatorCerts {
 	untrustedP12Base64: string;
 	/** A private key that does NOT match clientCertPem. */
 	mismatchedKeyPem: string;
-}
-
-/** What the HTTPS server itself needs, besides the public bundle. */
-export interface OcctoServerPki {
-	certs: OcctoSimulatorCerts;
+	/** The server's own certificate (CN=127.0.0.1, SAN IP 127.0.0.1 + DNS localhost) and key. */
 	serverCertPem: string;
 	serverKeyPem: string;
 }
@@ -157,7 +153,7 @@ interface StoredPki {
 	serverKeyPem: string;
 	caKeyPem: string;
 	clientKeyPem: string;
-	certs: Omit<OcctoSimulatorCerts, 'dir'>;
+	certs: Omit<OcctoSimulatorCerts, 'dir' | 'serverCertPem' | 'serverKeyPem'>;
 }
 
 /** Generates a complete PKI. `now` only decides validity windows. */
@@ -275,7 +271,7 @@ function loadStored(dir: string, now: Date): StoredPki | undefined {
  * expiring.p12, untrusted.p12, mismatched.key and the bundle JSON used for reuse. The expiring certificate
  * is re-issued on every call so it always expires 10 days from now.
  */
-export function loadOrCreatePki(dir: string, now: Date = new Date()): OcctoServerPki {
+export function loadOrCreateCerts(dir: string, now: Date = new Date()): OcctoSimulatorCerts {
 	mkdirSync(dir, { recursive: true });
 	const pki = loadStored(dir, now) ?? generate(now);
 	refreshExpiring(pki, now);
@@ -293,9 +289,5 @@ export function loadOrCreatePki(dir: string, now: Date = new Date()): OcctoServe
 	write(CERT_FILES.expiringP12, Buffer.from(pki.certs.expiringP12Base64, 'base64'));
 	write(CERT_FILES.untrustedP12, Buffer.from(pki.certs.untrustedP12Base64, 'base64'));
 	write(CERT_FILES.mismatchedKey, pki.certs.mismatchedKeyPem);
-	return {
-		certs: { dir, ...pki.certs },
-		serverCertPem: pki.serverCertPem,
-		serverKeyPem: pki.serverKeyPem,
-	};
+	return { dir, ...pki.certs, serverCertPem: pki.serverCertPem, serverKeyPem: pki.serverKeyPem };
 }
