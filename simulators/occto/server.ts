@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { createDeflateRaw } from 'node:zlib';
+import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
 
 import * as iconv from 'iconv-lite';
 
 import type { XmlEncoding, XmlObject } from '../../nodes/shared/codecs';
-import { buildXml, decodeXmlBytes, encodeXml, encodeXmlZipBase64, parseXml } from '../../nodes/shared/codecs';
+import { DecodeError, buildXml, decodeXmlBytes, encodeXml, encodeXmlZipBase64, parseXml } from '../../nodes/shared/codecs';
 import { fromJstDigits, jstDate, jstSecond } from '../../nodes/shared/japanTime';
 import type { OcctoApiId } from '../../nodes/OcctoOutagePlan/mapping';
 import {
@@ -26,6 +26,7 @@ import {
 	PARAM,
 	PLAN_DIVISION_ELEMENT,
 	QUOTA_EXCEEDED_TEXT,
+	RECEPTION_NO_PATTERN,
 	REGISTER_ANSWER,
 	REQUIRED_BODY_CODES,
 	REQUIRED_ENVELOPE_PATHS,
@@ -141,39 +142,39 @@ function planBody(document: XmlObject): Record<string, unknown> {
 	return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
 }
 
-/** A zip bomb: one entry of 1 GiB of zeros, built by streaming deflate (memory stays small). */
+/**
+ * A zip bomb: one valid entry (real CRC-32) that inflates to 1 GiB of zeros, built in milliseconds with
+ * little memory: one sync-flushed raw-deflate segment of 1 MiB of zeros (its back-references stay inside
+ * the segment, and it ends on a byte boundary) repeated 1024 times, then an empty final block.
+ */
+const ZIP_BOMB_SIZE = 1024 * 1024 * 1024;
 let zipBombCache: Promise<string> | undefined;
 async function zipBombBase64(): Promise<string> {
-	zipBombCache ??= (async () => {
-		const size = 1024 * 1024 * 1024;
-		const deflate = createDeflateRaw({ level: 9 });
-		const chunks: Buffer[] = [];
-		deflate.on('data', (chunk: Buffer) => chunks.push(chunk));
-		const done = new Promise<void>((resolve) => deflate.on('end', () => resolve()));
-		const zeros = Buffer.alloc(4 * 1024 * 1024);
-		for (let written = 0; written < size; written += zeros.length) {
-			if (!deflate.write(zeros)) await new Promise((resolve) => deflate.once('drain', resolve));
-		}
-		deflate.end();
-		await done;
-		const compressed = Buffer.concat(chunks);
-		// Take a real container from jszip (one tiny stored entry) and swap in the huge deflated entry.
-		const name = Buffer.from('bomb.xml');
+	zipBombCache ??= Promise.resolve().then(() => {
+		const zeros = Buffer.alloc(1024 * 1024);
+		const repeats = ZIP_BOMB_SIZE / zeros.length;
+		const segment = deflateRawSync(zeros, { level: 9, finishFlush: zlibConstants.Z_FULL_FLUSH });
+		let crc = 0;
+		for (let i = 0; i < repeats; i++) crc = crc32(zeros, crc);
+		const segments: Buffer[] = new Array<Buffer>(repeats).fill(segment);
+		const compressed = Buffer.concat([...segments, Buffer.from([0x03, 0x00])]);
+		const name = Buffer.from('BA13B103_bomb.xml');
 		const local = Buffer.alloc(30);
 		local.writeUInt32LE(0x04034b50, 0);
 		local.writeUInt16LE(20, 4);
 		local.writeUInt16LE(8, 8); // deflate
-		local.writeUInt32LE(0, 14); // crc (not checked by the node)
+		local.writeUInt32LE(crc >>> 0, 14);
 		local.writeUInt32LE(compressed.length, 18);
-		local.writeUInt32LE(size >>> 0, 22);
+		local.writeUInt32LE(ZIP_BOMB_SIZE >>> 0, 22);
 		local.writeUInt16LE(name.length, 26);
 		const central = Buffer.alloc(46);
 		central.writeUInt32LE(0x02014b50, 0);
 		central.writeUInt16LE(20, 4);
 		central.writeUInt16LE(20, 6);
 		central.writeUInt16LE(8, 10);
+		central.writeUInt32LE(crc >>> 0, 16);
 		central.writeUInt32LE(compressed.length, 20);
-		central.writeUInt32LE(size >>> 0, 24);
+		central.writeUInt32LE(ZIP_BOMB_SIZE >>> 0, 24);
 		central.writeUInt16LE(name.length, 28);
 		central.writeUInt32LE(0, 42);
 		const centralOffset = local.length + name.length + compressed.length;
@@ -184,9 +185,23 @@ async function zipBombBase64(): Promise<string> {
 		end.writeUInt32LE(central.length + name.length, 12);
 		end.writeUInt32LE(centralOffset, 16);
 		return Buffer.concat([local, name, compressed, central, name, end]).toString('base64');
-	})();
+	});
 	return await zipBombCache;
 }
+
+/** Shift_JIS unless the text holds characters Shift_JIS cannot carry (a plan uploaded as UTF-8): then UTF-8. */
+function answerEncodingFor(xml: string, preferred: XmlEncoding): XmlEncoding {
+	if (preferred === 'UTF-8') return preferred;
+	try {
+		encodeXml(xml, preferred);
+		return preferred;
+	} catch (error) {
+		if (error instanceof DecodeError) return 'UTF-8';
+		throw error;
+	}
+}
+
+const FAULTS: readonly OcctoFault[] = ['html503', 'slow', 'reset', 'truncatedBase64', 'corruptZip', 'zipBomb', 'utf8Answer', 'resetAfterRegister'];
 
 export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): Promise<OcctoSimulator> {
 	const certs = loadOrCreateCerts(options.certDir ?? mkdtempSync(path.join(tmpdir(), 'occto-sim-')));
@@ -258,6 +273,12 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 			if (form[name] !== undefined && form[name] !== '' && !fromJstDigits(form[name])) {
 				throw new BadRequest(RESULT_CODES.parameterError, `パラメータ ${name} の形式が不正です (YYYYMMDD)`);
 			}
+		}
+	};
+
+	const checkReceptionNo = (receptionNo: string) => {
+		if (!RECEPTION_NO_PATTERN.test(receptionNo)) {
+			throw new BadRequest(RESULT_CODES.parameterError, `パラメータ ${PARAM.receptionNo} の形式が不正です (10桁の数字)`);
 		}
 	};
 
@@ -339,6 +360,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		BA13B007: (form, userId) => {
 			const receptionNo = form[PARAM.receptionNo];
 			if (!receptionNo) throw new BadRequest(RESULT_CODES.parameterError, `パラメータ ${PARAM.receptionNo} がありません`);
+			checkReceptionNo(receptionNo);
 			const submission = submissions.find((s) => s.receptionNo === receptionNo && s.userId === userId);
 			if (!submission) throw new BadRequest(RESULT_CODES.notFound, `受付番号 ${receptionNo} の提出ファイルはありません`);
 			if (submission.status !== SUBMISSION_STATUS.error) {
@@ -378,6 +400,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 			if (!division || !receptionNo) {
 				throw new BadRequest(RESULT_CODES.parameterError, `パラメータ ${PARAM.planDivision} と ${PARAM.receptionNo} は必須です`);
 			}
+			checkReceptionNo(receptionNo);
 			const submission = submissions.find(
 				(s) => s.receptionNo === receptionNo && s.userId === userId && s.planDivision === division && s.status === SUBMISSION_STATUS.accepted,
 			);
@@ -449,7 +472,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 			return sendError(res, RESULT_CODES.systemError, 'システムエラーが発生しました');
 		}
 		if (fault === 'resetAfterRegister' && apiId === 'BA13B101') return req.socket.destroy();
-		const answerEncoding: XmlEncoding = fault === 'utf8Answer' ? 'UTF-8' : encoding;
+		const answerEncoding: XmlEncoding = answerEncodingFor(xml, fault === 'utf8Answer' ? 'UTF-8' : encoding);
 		if (!OCCTO_APIS[apiId].answersZip) {
 			res.writeHead(200, { [RESULT_CODE_HEADER]: RESULT_CODES.ok, 'content-type': `application/xml; charset=${answerEncoding}` });
 			return res.end(encodeXml(xml, answerEncoding));
@@ -511,12 +534,23 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 			const chunks: Buffer[] = [];
 			req.on('data', (c: Buffer) => chunks.push(c));
 			req.on('end', () => {
-				const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
 				const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 				const reply = (status: number, data: unknown) => {
 					res.writeHead(status, { 'content-type': 'application/json' });
 					res.end(JSON.stringify(data));
 				};
+				let body: Record<string, unknown> = {};
+				try {
+					if (chunks.length) body = (JSON.parse(Buffer.concat(chunks).toString('utf8')) ?? {}) as Record<string, unknown>;
+				} catch {
+					return reply(400, { error: 'the body is not JSON' });
+				}
+				if (req.method === 'POST' && url.pathname === '/fault' && body.fault != null && !FAULTS.includes(body.fault as OcctoFault)) {
+					return reply(400, { error: `unknown fault "${String(body.fault)}"; one of ${FAULTS.join(', ')} or null` });
+				}
+				if (req.method === 'POST' && url.pathname === '/clock' && body.now != null && Number.isNaN(new Date(String(body.now)).getTime())) {
+					return reply(400, { error: 'now must be an ISO date-time or null' });
+				}
 				if (req.method === 'POST' && url.pathname === '/calls') {
 					simulator.setCallCount(String(body.userId), Number(body.count));
 					return reply(200, { userId: body.userId, count: simulator.getCallCount(String(body.userId)) });
