@@ -322,6 +322,20 @@ describe('OCCTO Outage Plan — failures', () => {
 		expect(error.description).toMatch(/Submission → Get Many/);
 	});
 
+	it('a register that times out says the plan may have been registered (never retried)', async () => {
+		sim.setFault('slow', { delayMs: 2500 });
+		const before = sim.requests.length;
+		const error = await failing({
+			resource: 'outagePlan',
+			operation: 'register',
+			planSource: 'xml',
+			planXml: validPlanXml(),
+			options: { timeoutSeconds: 1 },
+		});
+		expect(error.message).toMatch(/timeout.*may have been registered/);
+		expect(sim.requests.length).toBe(before + 1);
+	});
+
 	it('bad parameters are refused before any call', async () => {
 		const before = sim.requests.length;
 		expect((await failing({ resource: 'outagePlan', operation: 'register', planSource: 'xml', planXml: '<SBD-MSG><oops>' })).message).toMatch(
