@@ -1,4 +1,12 @@
 // Outage-plan XML builders shared by the simulator, node and trigger tests.
+import type { IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
+
+import * as iconv from 'iconv-lite';
+
+import type { OcctoApiId } from '../nodes/OcctoOutagePlan/mapping';
+import { OCCTO_APIS, RESULT_CODE_HEADER } from '../nodes/OcctoOutagePlan/mapping';
+
 export interface PlanOverrides {
 	senderCode?: string | null;
 	recipientCode?: string | null;
@@ -30,4 +38,110 @@ export function validPlanXml(overrides: PlanOverrides = {}): string {
 /** Well-formed, accepted for processing, then 提出エラー: the sender code (JP06110) is missing. */
 export function badPlanXml(): string {
 	return validPlanXml({ senderCode: null });
+}
+
+// ---- raw HTTPS client helpers for tests that talk to the OCCTO simulator without the node ----
+
+/** TLS material for one request: a PKCS#12 bundle or PEM cert + key; `ca` is the simulator's CA. */
+export interface OcctoTls {
+	pfx?: Buffer;
+	passphrase?: string;
+	cert?: string;
+	key?: string;
+	ca?: string;
+}
+
+export interface OcctoAnswer {
+	status: number;
+	headers: IncomingHttpHeaders;
+	resultCode?: string;
+	body: Buffer;
+	/** The body as text: Shift_JIS (CP932) unless the content-type names UTF-8 or US-ASCII. */
+	text: string;
+}
+
+export interface OcctoFileField {
+	data: Buffer;
+	fileName?: string;
+	contentType?: string;
+}
+
+/** multipart/form-data with text fields and (optionally) one file part. */
+export function multipartBody(
+	fields: Record<string, string>,
+	file?: { field: string } & OcctoFileField,
+): { body: Buffer; contentType: string } {
+	const boundary = `----occtoTest${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
+	const parts: Buffer[] = [];
+	for (const [name, value] of Object.entries(fields)) {
+		parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+	}
+	if (file) {
+		parts.push(
+			Buffer.from(
+				`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.fileName ?? 'plan.xml'}"\r\n` +
+					`Content-Type: ${file.contentType ?? 'application/xml'}\r\n\r\n`,
+			),
+			file.data,
+			Buffer.from('\r\n'),
+		);
+	}
+	parts.push(Buffer.from(`--${boundary}--\r\n`));
+	return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/**
+ * One raw HTTPS call to the simulator (no connection reuse). `api` is an API id (its default path) or a
+ * path. Form fields go form-urlencoded, or multipart when `file` is given (the file part is PARAM.file
+ * unless `file.field` says otherwise). Rejects on TLS/socket failures: there is no HTTP answer then.
+ */
+export async function occtoPost(
+	baseUrl: string,
+	api: OcctoApiId | string,
+	fields: Record<string, string>,
+	tls: OcctoTls,
+	options: { file?: OcctoFileField & { field?: string }; method?: string; timeoutMs?: number } = {},
+): Promise<OcctoAnswer> {
+	const apiPath = api in OCCTO_APIS ? OCCTO_APIS[api as OcctoApiId].defaultPath : api;
+	const { body, contentType } = options.file
+		? multipartBody(fields, { field: options.file.field ?? 'file', ...options.file })
+		: { body: Buffer.from(new URLSearchParams(fields).toString()), contentType: 'application/x-www-form-urlencoded' };
+	return await new Promise<OcctoAnswer>((resolve, reject) => {
+		const request = https.request(
+			`${baseUrl}${apiPath}`,
+			{
+				method: options.method ?? 'POST',
+				agent: false,
+				...tls,
+				headers: { 'content-type': contentType, 'content-length': String(body.length) },
+				timeout: options.timeoutMs ?? 10000,
+			},
+			(response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('error', reject);
+				response.on('end', () => {
+					const bytes = Buffer.concat(chunks);
+					const type = String(response.headers['content-type'] ?? '');
+					const text = /charset=(utf-8|us-ascii)/i.test(type) ? bytes.toString('utf8') : iconv.decode(bytes, 'cp932');
+					const code = response.headers[RESULT_CODE_HEADER];
+					resolve({
+						status: response.statusCode ?? 0,
+						headers: response.headers,
+						resultCode: typeof code === 'string' ? code : undefined,
+						body: bytes,
+						text,
+					});
+				});
+			},
+		);
+		request.on('timeout', () => request.destroy(new Error('request timed out')));
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
+/** TLS options for the simulator's PKCS#12 bundles ({ caPem, p12Passphrase, …P12Base64 } from sim.certs). */
+export function p12Tls(certs: { caPem: string; p12Passphrase: string }, p12Base64: string): OcctoTls {
+	return { ca: certs.caPem, pfx: Buffer.from(p12Base64, 'base64'), passphrase: certs.p12Passphrase };
 }
