@@ -255,6 +255,20 @@ describe('OCCTO Outage Plan — failures', () => {
 		expect(error.description).toMatch(/client certificate/);
 	});
 
+	it("verifies the server's certificate by default; Ignore TLS Errors turns that off", async () => {
+		const pemWithoutCa = credential({
+			bundleFormat: 'pem',
+			certificatePem: sim.certs.clientCertPem,
+			privateKeyPem: sim.certs.clientKeyPem,
+			caPem: '',
+		});
+		const error = await failing(planList, pemWithoutCa);
+		expect(error.message).toMatch(/Could not verify OCCTO's server certificate/);
+		expect(error.description).toMatch(/CA Certificate/);
+		const insecure = await run([node('List', planList)], { credential: { ...pemWithoutCa, ignoreTlsErrors: true } });
+		expect(outputOf(insecure, 'List').length).toBeGreaterThan(0);
+	});
+
 	it('wrong password: NodeApiError with the result code and message', async () => {
 		const error = await failing(planList, credential({ password: 'wrong-password' }));
 		expect(error.message).toMatch(/1001/);
