@@ -221,6 +221,16 @@ export async function encodeXmlZipBase64(fileName: string, xml: string, encoding
 	return await zipToBase64([{ name: fileName, data: encodeXml(xml, encoding) }]);
 }
 
+/** Whether a parsed document has the element at a slash-separated path, e.g. "SBD-MSG/JPMGRP". */
+export function hasXmlPath(document: XmlObject, path: string): boolean {
+	let node: unknown = document;
+	for (const part of path.split('/')) {
+		if (typeof node !== 'object' || node === null || !Object.prototype.hasOwnProperty.call(node, part)) return false;
+		node = (node as Record<string, unknown>)[part];
+	}
+	return true;
+}
+
 /** Always an array: XML lists with one row parse to a single object. */
 export function toArray<T>(value: T | T[] | undefined | null | ''): T[] {
 	if (value === undefined || value === null || value === '') return [];

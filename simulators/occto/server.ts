@@ -13,7 +13,7 @@ import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
 import * as iconv from 'iconv-lite';
 
 import type { XmlEncoding, XmlObject } from '../../nodes/shared/codecs';
-import { DecodeError, buildXml, decodeXmlBytes, encodeXml, encodeXmlZipBase64, parseXml } from '../../nodes/shared/codecs';
+import { DecodeError, buildXml, decodeXmlBytes, encodeXml, encodeXmlZipBase64, hasXmlPath, parseXml } from '../../nodes/shared/codecs';
 import { fromJstDigits, jstDate, jstSecond } from '../../nodes/shared/japanTime';
 import type { OcctoApiId } from '../../nodes/OcctoOutagePlan/mapping';
 import {
@@ -125,15 +125,6 @@ function parseMultipart(body: Buffer, boundary: string): { fields: Record<string
 		start = next;
 	}
 	return { fields, files };
-}
-
-function has(document: XmlObject, pathText: string): boolean {
-	let node: unknown = document;
-	for (const part of pathText.split('/')) {
-		if (typeof node !== 'object' || node === null || !(part in (node as object))) return false;
-		node = (node as Record<string, unknown>)[part];
-	}
-	return true;
 }
 
 function planBody(document: XmlObject): Record<string, unknown> {
@@ -312,7 +303,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 			} catch (error) {
 				throw new BadRequest(RESULT_CODES.xmlValidationError, `XMLの形式が不正です: ${(error as Error).message}`);
 			}
-			const missing = REQUIRED_ENVELOPE_PATHS.filter((p) => !has(document, p));
+			const missing = REQUIRED_ENVELOPE_PATHS.filter((p) => !hasXmlPath(document, p));
 			if (missing.length) throw new BadRequest(RESULT_CODES.xmlValidationError, `XMLに必須の要素がありません: ${missing.join(', ')}`);
 			const body = planBody(document);
 			const submission: Submission = {

@@ -207,6 +207,26 @@ async function originalFiles(this: IExecuteFunctions, answer: OcctoAnswer, baseN
 	return binary;
 }
 
+/** From/To date filters of the list operations (sent to OCCTO as YYYYMMDD in Japan time). */
+export function dateRangeFilters(what: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'From Date',
+			name: 'from',
+			type: 'dateTime',
+			default: '',
+			description: `Only ${what} on or after this date (sent as YYYYMMDD in Japan time)`,
+		},
+		{
+			displayName: 'To Date',
+			name: 'to',
+			type: 'dateTime',
+			default: '',
+			description: `Only ${what} on or before this date (sent as YYYYMMDD in Japan time)`,
+		},
+	];
+}
+
 export const returnAllAndLimit: INodeProperties[] = [
 	{
 		displayName: 'Return All',

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { XmlEncoding, XmlObject } from '../../../shared/codecs';
-import { DecodeError, buildXml, decodeXmlBytes, encodeXml, parseXml } from '../../../shared/codecs';
+import type { XmlEncoding } from '../../../shared/codecs';
+import { DecodeError, buildXml, decodeXmlBytes, encodeXml, hasXmlPath, parseXml } from '../../../shared/codecs';
 import { jstSecond, toJstDigits } from '../../../shared/japanTime';
 import {
 	BUSINESS_PROTOCOL,
@@ -141,15 +141,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['outagePlan'], operation: ['register'] } }, properties);
 
-function has(document: XmlObject, path: string): boolean {
-	let node: unknown = document;
-	for (const part of path.split('/')) {
-		if (typeof node !== 'object' || node === null || !(part in (node as object))) return false;
-		node = (node as Record<string, unknown>)[part];
-	}
-	return true;
-}
-
 async function planXmlFor(this: IExecuteFunctions, itemIndex: number): Promise<string> {
 	const source = this.getNodeParameter('planSource', itemIndex) as string;
 	if (source === 'binary') {
@@ -240,7 +231,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	let bytes: Buffer;
 	try {
 		const document = parseXml(xml);
-		const missing = REQUIRED_ENVELOPE_PATHS.filter((path) => !has(document, path));
+		const missing = REQUIRED_ENVELOPE_PATHS.filter((path) => !hasXmlPath(document, path));
 		if (missing.length) {
 			throw new NodeOperationError(this.getNode(), `The plan XML lacks ${missing.map((m) => `<${m.split('/').pop()}>`).join(', ')}`, {
 				itemIndex,

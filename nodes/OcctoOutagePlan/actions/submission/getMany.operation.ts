@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { SUBMISSION_ROW, SUBMISSION_STATUS } from '../../mapping';
 import { callOcctoApi } from '../../transport';
-import { applyLimit, callOptionsCollection, dateRange, listRows, readOptions, returnAllAndLimit, toItems } from '../common';
+import { applyLimit, callOptionsCollection, dateRange, dateRangeFilters, listRows, readOptions, returnAllAndLimit, toItems } from '../common';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit,
@@ -14,20 +14,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{
-				displayName: 'From Date',
-				name: 'from',
-				type: 'dateTime',
-				default: '',
-				description: 'Only submissions on or after this date (sent to OCCTO as YYYYMMDD in Japan time)',
-			},
-			{
-				displayName: 'To Date',
-				name: 'to',
-				type: 'dateTime',
-				default: '',
-				description: 'Only submissions on or before this date (sent to OCCTO as YYYYMMDD in Japan time)',
-			},
+			...dateRangeFilters('submissions'),
 			{
 				displayName: 'Status',
 				name: 'status',
