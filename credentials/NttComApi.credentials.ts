@@ -1,0 +1,140 @@
+import type {
+	IAuthenticate,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+import { ApplicationError } from 'n8n-workflow';
+
+import { DEFAULT_HOST, REGIONAL_HOSTS, GRANT_PATH, TOKEN_RENEW_MARGIN_MS } from '../nodes/NttAnpi/mapping';
+import type { TokenAnswer } from '../nodes/NttAnpi/mapping';
+
+function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
+	const host = String(credentials.host || DEFAULT_HOST);
+	return (host === 'custom' ? String(credentials.customUrl ?? '') : host).replace(/\/+$/, '');
+}
+
+export class NttComApi implements ICredentialType {
+	name = 'nttComApi';
+
+	displayName = 'NTT Com API';
+
+	icon: Icon = { light: 'file:../icons/nttAnpi.svg', dark: 'file:../icons/nttAnpi.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-occto-anpi/n8n-nodes-occto-anpi#ntt-com-api-credential';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'Client ID of your application on the NTT Com API gateway (developer portal)',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'API Host',
+			name: 'host',
+			type: 'options',
+			options: [
+				{ name: 'Global (api.ntt.com)', value: REGIONAL_HOSTS.global },
+				{ name: 'Japan (jp.api.ntt.com)', value: REGIONAL_HOSTS.jp },
+				{ name: 'United States (us.api.ntt.com)', value: REGIONAL_HOSTS.us },
+				{ name: 'Europe (eu.api.ntt.com)', value: REGIONAL_HOSTS.eu },
+				{ name: 'Singapore (sg.api.ntt.com)', value: REGIONAL_HOSTS.sg },
+				{ name: 'Custom URL', value: 'custom', description: 'A proxy, a test gateway or the simulator' },
+			],
+			default: DEFAULT_HOST,
+		},
+		{
+			displayName: 'Custom URL',
+			name: 'customUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'http://127.0.0.1:8480',
+			displayOptions: { show: { host: ['custom'] } },
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName: 'Valid Until',
+			name: 'validUntil',
+			type: 'hidden',
+			default: 0,
+		},
+	];
+
+	// Fetches a token with the client credentials; n8n stores it in the credential and calls this again
+	// only when the token is missing or a call answered 401 (see authenticate for renewal before expiry).
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		let answer: TokenAnswer;
+		try {
+			answer = (await this.helpers.httpRequest({
+				method: 'POST',
+				url: `${baseUrlOf(credentials)}${GRANT_PATH}`,
+				headers: { 'content-type': 'application/json' },
+				body: { grantType: 'client_credentials', clientId: credentials.clientId, clientSecret: credentials.clientSecret },
+				json: true,
+			})) as TokenAnswer;
+		} catch (error) {
+			// Only the status and the gateway's fault text: the request (with the secret) stays out of the message.
+			const response = (error as { response?: { status?: number; data?: { fault?: { faultstring?: string } } } }).response
+				?? (error as { cause?: { response?: { status?: number; data?: { fault?: { faultstring?: string } } } } }).cause?.response;
+			const status = response?.status;
+			const reason = response?.data?.fault?.faultstring ?? (status ? `HTTP ${status}` : (error as Error).message);
+			throw new ApplicationError(
+				status === 401 || status === 400
+					? `The NTT Com API gateway refused the Client ID / Client Secret (${reason}). Check them in the credential.`
+					: `Could not get an access token from the NTT Com API gateway (${reason}). Check the API Host.`,
+				{ level: 'warning' },
+			);
+		}
+		if (!answer?.accessToken) {
+			throw new ApplicationError('The NTT Com API gateway answered the token request without an access token', { level: 'warning' });
+		}
+		const issuedAt = Number(answer.issuedAt) || Date.now();
+		const lifetimeMs = (Number(answer.expiresIn) || 3599) * 1000;
+		return { accessToken: answer.accessToken, validUntil: issuedAt + lifetimeMs };
+	}
+
+	// A token about to run out is not sent: the gateway's 401 then makes n8n renew it once and retry,
+	// before the rejected call did anything (so even Create and Send are safe to repeat then).
+	authenticate: IAuthenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => {
+		const expiresAt = Number(credentials.validUntil) || 0;
+		const fresh = expiresAt === 0 || Date.now() < expiresAt - TOKEN_RENEW_MARGIN_MS;
+		const headers = { ...requestOptions.headers };
+		if (fresh && credentials.accessToken) headers.Authorization = `Bearer ${String(credentials.accessToken)}`;
+		else delete headers.Authorization;
+		return { ...requestOptions, headers };
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{ ($credentials.host === "custom" ? $credentials.customUrl : $credentials.host).replace(/\\/+$/, "") }}',
+			url: '/v1/anpi/confirm/safety/',
+			method: 'GET',
+			qs: { offset: 0, limit: 1 },
+		},
+	};
+}

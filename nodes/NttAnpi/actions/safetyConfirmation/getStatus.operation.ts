@@ -1,0 +1,143 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { ANPI_PATHS, ENUMS, LIMITS, NO_VALUE } from '../../mapping';
+import { forEachPage } from '../../transport';
+import {
+	items,
+	optionsCollection,
+	readLimit,
+	readQuestions,
+	readTargetFilters,
+	readTid,
+	returnAllAndLimit,
+	targetFilterFields,
+	optionalTidField,
+	usageOf,
+} from './common';
+
+const properties: INodeProperties[] = [
+	optionalTidField,
+	...returnAllAndLimit(LIMITS.statusPage),
+	{
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		options: [
+			{ name: 'One Item per Person', value: 'people' },
+			{ name: 'One Summary Item', value: 'summary', description: 'Counts by answer state and by answer per question' },
+		],
+		default: 'people',
+	},
+	...targetFilterFields,
+	optionsCollection([
+		{
+			displayName: 'Simplify',
+			name: 'simplify',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to turn "no value" (null, "" or "-") into null and add readable state names; off returns the API\'s rows as they are',
+		},
+		{
+			displayName: 'Join Answer Texts',
+			name: 'joinAnswers',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to add each person\'s answers with the question and answer texts (e.g. 本人の安否: 無事)',
+		},
+	]),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['safetyConfirmation'], operation: ['getStatus'] } }, properties);
+
+interface Question {
+	questnum: number | string;
+	quest: string;
+	ansList?: Array<{ ans: string; ansmsg: string }>;
+}
+
+const noValue = (value: unknown) => (NO_VALUE.has(value) ? null : value);
+
+function simplify(row: IDataObject): IDataObject {
+	const out: IDataObject = {};
+	for (const [key, value] of Object.entries(row)) {
+		out[key] = Array.isArray(value) ? value.map((v) => (typeof v === 'object' ? v : noValue(v))) : (noValue(value) as IDataObject[keyof IDataObject]);
+	}
+	out.answerState = ENUMS.ansstatus[String(row.ansstatus)] ?? null;
+	out.sendState = ENUMS.sendstatus[String(row.sendstatus)] ?? null;
+	out.answerDevice = ENUMS.regdevice[String(row.regdevice)] ?? null;
+	return out;
+}
+
+function joinAnswers(row: IDataObject, questions: Question[]): IDataObject[] {
+	const codes = Array.isArray(row.ansList) ? (row.ansList as unknown[]) : [];
+	return questions.map((question, index) => {
+		const code = codes[index];
+		const answer = question.ansList?.find((a) => a.ans === code);
+		return {
+			questionNumber: Number(question.questnum),
+			question: question.quest,
+			answerCode: NO_VALUE.has(code) ? null : (code as string),
+			answer: answer?.ansmsg ?? null,
+		};
+	});
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const tid = readTid.call(this, itemIndex, false);
+	const wanted = readLimit.call(this, itemIndex);
+	const output = this.getNodeParameter('output', itemIndex, 'people') as string;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const simplified = options.simplify !== false;
+	const body: IDataObject = { ...(tid ? { tid } : {}), ...readTargetFilters.call(this, itemIndex) };
+	const questions = readQuestions.call(this, itemIndex);
+	for (const question of questions) body[`ansList${question.questnum}`] = question.ansList;
+	if (questions.length) body.questkbn = this.getNodeParameter('questkbn', itemIndex, '0') as string;
+
+	const people: IDataObject[] = [];
+	const byAnswerState: Record<string, number> = {};
+	const byQuestion: Record<string, Record<string, number>> = {};
+	let header: IDataObject = {};
+	let questList: Question[] = [];
+	let total = 0;
+	await forEachPage.call(
+		this,
+		(offset, limit) => ({ operation: 'status', method: 'POST', path: ANPI_PATHS.status, body: { ...body, offset, limit }, idempotent: true, itemIndex }),
+		'thrddList',
+		LIMITS.statusPage,
+		wanted,
+		(rows, answer) => {
+			header = answer;
+			questList = (answer.questList as unknown as Question[]) ?? questList;
+			for (const row of rows) {
+				total++;
+				if (output === 'summary') {
+					const state = ENUMS.ansstatus[String(row.ansstatus)] ?? 'unknown';
+					byAnswerState[state] = (byAnswerState[state] ?? 0) + 1;
+					for (const answered of joinAnswers(row, questList)) {
+						if (answered.answerCode === null) continue;
+						const counts = (byQuestion[`${answered.questionNumber}: ${String(answered.question)}`] ??= {});
+						const label = String(answered.answer ?? answered.answerCode);
+						counts[label] = (counts[label] ?? 0) + 1;
+					}
+					continue;
+				}
+				const person: IDataObject = simplified ? simplify(row) : { ...row };
+				if (options.joinAnswers === true) person.answers = joinAnswers(row, questList);
+				people.push(person);
+			}
+		},
+	);
+	const usage = usageOf.call(this, header, itemIndex);
+	const thread = { tid: header.tid, title: header.title, strdate: header.strdate };
+	if (output === 'summary') {
+		return items(
+			[{ ...thread, people: total, searchTotal: header.searchTotal, byAnswerState, byQuestion, ...usage }],
+			itemIndex,
+		);
+	}
+	return items(
+		people.map((person) => ({ ...thread, ...person, ...usage })),
+		itemIndex,
+	);
+}

@@ -1,0 +1,57 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as complete from './complete.operation';
+import * as create from './create.operation';
+import * as getMany from './getMany.operation';
+import * as getStatus from './getStatus.operation';
+import * as send from './send.operation';
+
+export { complete, create, getMany, getStatus, send };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['safetyConfirmation'] } },
+		options: [
+			{
+				name: 'Complete',
+				value: 'complete',
+				description: '安否確認API(完了): close a round; Get Many shows it completed shortly after',
+				action: 'Complete a safety confirmation',
+			},
+			{
+				name: 'Create',
+				value: 'create',
+				description: '安否確認API(登録): open a new round for a disaster or drill; returns its tid',
+				action: 'Create a safety confirmation',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: '安否確認API(集計一覧): list rounds with their state (open, completed, aborted)',
+				action: 'Get many safety confirmations',
+			},
+			{
+				name: 'Get Status',
+				value: 'getStatus',
+				description: '安否確認API(状況確認): who answered what, one item per person or a summary',
+				action: 'Get the answer status of a safety confirmation',
+			},
+			{
+				name: 'Send',
+				value: 'send',
+				description: '安否確認API(発信): send (or stop) the request to everyone, filtered people or by answers',
+				action: 'Send a safety confirmation request',
+			},
+		],
+		default: 'getStatus',
+	},
+	...create.description,
+	...getMany.description,
+	...getStatus.description,
+	...send.description,
+	...complete.description,
+];
