@@ -1,0 +1,155 @@
+// End-to-end: the package inside the real n8n 2.41.1 server process, driven through its CLI
+// (import:credentials, import:workflow, execute --rawOutput) against both simulators.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
+const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
+const { startAnpiSimulator } = require(path.join(ROOT, 'dist/simulators/anpi/server.js'));
+
+const home = mkdtempSync(path.join(tmpdir(), 'n8n-e2e-'));
+const env = { ...process.env, N8N_USER_FOLDER: home, N8N_LOG_LEVEL: 'info' };
+const secrets = ['sim-password-1', 'sim p12 passphrase', 'sim-secret-not-real', 'deliberately-wrong-secret'];
+let occto;
+let anpi;
+
+// Asynchronous on purpose: the simulators live in this process and must keep answering while n8n runs.
+function n8n(...args) {
+	return new Promise((resolve) => {
+		const child = spawn('bash', [path.join(ROOT, 'scripts/n8n.sh'), ...args], { env });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk) => (stdout += chunk));
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+		child.on('close', (status) => {
+			clearTimeout(timer);
+			for (const secret of secrets) {
+				assert.ok(!`${stdout}${stderr}`.includes(secret), `a secret appeared in the output of n8n ${args[0]}`);
+			}
+			resolve({ status, stdout, stderr });
+		});
+	});
+}
+
+/** Runs a workflow; returns the node outputs by node name, or the failure text. */
+async function execute(id) {
+	const result = await n8n('execute', `--id=${id}`, '--rawOutput');
+	// the run JSON is printed pretty between a line "{" and a line "}"; log lines may come before and after
+	const start = result.stdout.search(/^\{$/m);
+	const end = start >= 0 ? result.stdout.slice(start).search(/^\}$/m) : -1;
+	const run = end >= 0 ? JSON.parse(result.stdout.slice(start, start + end + 1)) : undefined;
+	const output = (node) => run.data.resultData.runData[node]?.[0]?.data?.main?.[0]?.map((item) => item.json) ?? [];
+	return { status: result.status, run, output, text: `${result.stdout}\n${result.stderr}` };
+}
+
+/** A free port for n8n's task broker, so a running n8n (npm start) does not collide with the tests. */
+function freePort() {
+	return new Promise((resolve) => {
+		const server = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+before(async () => {
+	env.N8N_RUNNERS_BROKER_PORT = String(await freePort());
+	occto = await startOcctoSimulator({ certDir: path.join(home, 'occto-certs'), seedPlans: 12, statusDelayMs: 1000 });
+	anpi = await startAnpiSimulator({ users: 50, asyncDelayMs: 500 });
+	const occtoCredential = {
+		userId: 'U0000001',
+		password: 'sim-password-1',
+		bundleFormat: 'pkcs12',
+		pfxBase64: occto.certs.clientP12Base64,
+		pfxPassphrase: occto.certs.p12Passphrase,
+		caPem: occto.certs.caPem,
+		baseUrl: occto.url,
+		ignoreTlsErrors: false,
+		overridePaths: false,
+	};
+	const credentials = path.join(home, 'credentials.json');
+	writeFileSync(credentials, JSON.stringify(simulatorCredentials(occtoCredential, anpi.url)));
+	for (const args of [
+		['import:credentials', `--input=${credentials}`],
+		['import:workflow', '--separate', `--input=${path.join(ROOT, 'examples')}`],
+		['import:workflow', '--separate', `--input=${path.join(ROOT, 'e2e', 'workflows')}`],
+	]) {
+		const result = await n8n(...args);
+		assert.equal(result.status, 0, `n8n ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+	}
+});
+
+after(async () => {
+	await occto?.close();
+	await anpi?.close();
+	rmSync(home, { recursive: true, force: true });
+});
+
+test('example 1: daily outage-plan sync lists, fetches and flattens every plan', async () => {
+	const { status, run, output, text } = await execute('exOcctoDailySync');
+	assert.equal(status, 0, text.slice(-3000));
+	assert.equal(run.status, 'success');
+	const rows = output('Flatten rows');
+	assert.equal(rows.length, 12);
+	for (const row of rows) {
+		assert.match(row.occtoReceptionNo, /^\d{10}$/);
+		assert.equal(row.senderCode, 'S0001');
+		assert.match(row.facility, /発電所|変電所|連系線/);
+		assert.ok(row.certificateDaysLeft > 700);
+	}
+	assert.equal(rows[11].callsUsedToday, 13); // 1 list + 12 gets, counted by the node
+});
+
+test('example 2: submit two plans; the accepted one passes, the bad one gets its error details', async () => {
+	const { status, output, text } = await execute('exOcctoSubmitFollow');
+	assert.equal(status, 0, text.slice(-3000));
+	const registered = output('Register plan');
+	assert.equal(registered.length, 2);
+	assert.deepEqual(registered.map((r) => r.statusName), ['受付中', '受付中']);
+	assert.deepEqual(output('Accepted').map((r) => [r.occtoReceptionNo, r.statusName]), [[registered[0].occtoReceptionNo, '受付完了']]);
+	const errors = output('Get error details');
+	assert.equal(errors.length, 1);
+	assert.equal(errors[0].occtoReceptionNo, registered[1].occtoReceptionNo);
+	assert.equal(errors[0].errorElement, 'JP06116');
+	assert.match(errors[0].errorMessage, /対象年月日/);
+});
+
+test('example 3: earthquake drill round opens, sends, counts, reminds and closes', async () => {
+	const { status, output, text } = await execute('exAnpiDrillRound');
+	assert.equal(status, 0, text.slice(-3000));
+	const [round] = output('Open drill round');
+	assert.match(round.tid, /^\d{7}$/);
+	assert.equal(output('Send to everyone')[0].targetCount, 50);
+	const [summary] = output('Who has not answered');
+	assert.equal(summary.people, 50);
+	assert.equal(output('Remind them')[0].targetCount, 50);
+	assert.equal(output('Close the round')[0].targetCount, 1);
+	await new Promise((resolve) => setTimeout(resolve, 700));
+	assert.equal(anpi.threads().find((t) => t.tid === round.tid).endflg, '1');
+});
+
+test('OCCTO quota exhausted: the workflow fails with the quota message and nothing is retried', async () => {
+	occto.setCallCount('U0000001', 1000);
+	const before = occto.requests.length;
+	const { status, text } = await execute('e2eOcctoQuota');
+	occto.setCallCount('U0000001', 0);
+	assert.notEqual(status, 0);
+	assert.match(text, /OCCTO daily API call limit \(1000\) exceeded/);
+	assert.equal(occto.requests.length - before, 1);
+});
+
+test('NTT Anpi with a wrong client secret fails with a message a user can act on', async () => {
+	const { status, text } = await execute('e2eAnpiBadCreds');
+	assert.notEqual(status, 0);
+	assert.match(text, /refused the Client ID \/ Client Secret/);
+});
