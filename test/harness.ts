@@ -132,6 +132,34 @@ function credentialsHelperFor(store: CredentialStore) {
 	};
 }
 
+/** What n8n hands a node besides its parameters: credentials helper, URLs, hooks. */
+export function additionalDataFor(credentials: CredentialStore, hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+	return {
+		hooks,
+		credentialsHelper: credentialsHelperFor(credentials),
+		executionId: 'test-exec-1',
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		currentNodeParameters: undefined,
+		variables: {},
+		userId: 'test-user',
+		setExecutionStatus: () => {},
+		sendDataToUI: () => {},
+		logAiEvent: () => {},
+		executeWorkflow: async () => {
+			throw new Error('not supported in tests');
+		},
+		getRunExecutionData: async () => undefined,
+		startRunnerTask: async () => {
+			throw new Error('no task runner in tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
 export async function runWorkflow(opts: RunOptions): Promise<IRun> {
 	const workflow = new Workflow({
 		id: 'test',
@@ -158,30 +186,7 @@ export async function runWorkflow(opts: RunOptions): Promise<IRun> {
 	let resolveRun!: (run: IRun) => void;
 	const done = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run: IRun) => resolveRun(run));
-	const additionalData = {
-		hooks,
-		credentialsHelper: credentialsHelperFor(opts.credentials),
-		executionId: 'test-exec-1',
-		restApiUrl: 'http://127.0.0.1:5678/rest',
-		instanceBaseUrl: 'http://127.0.0.1:5678/',
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-		currentNodeParameters: undefined,
-		variables: {},
-		userId: 'test-user',
-		setExecutionStatus: () => {},
-		sendDataToUI: () => {},
-		logAiEvent: () => {},
-		executeWorkflow: async () => {
-			throw new Error('not supported in tests');
-		},
-		getRunExecutionData: async () => undefined,
-		startRunnerTask: async () => {
-			throw new Error('no task runner in tests');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = additionalDataFor(opts.credentials, hooks);
 	const startNode = opts.nodes.find((n) => n.type === 'test.start') ?? workflow.getStartNode()!;
 	const runExecutionData = {
 		startData: {},

@@ -1,0 +1,161 @@
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { fromJstDigits, jstMinute } from '../shared/japanTime';
+import { ANPI_PATHS, ENUMS, LIMITS } from '../NttAnpi/mapping';
+import { forEachPage } from '../NttAnpi/transport';
+
+type Event = 'newAnswers' | 'threadCompleted' | 'threadOpened';
+
+interface Cursor {
+	/** newAnswers: the thread followed, the answer time (YYYYMMDDHHMI) polled from, and the answers already emitted at that minute. */
+	tid?: string;
+	since?: string;
+	emittedAtSince?: string[];
+	/** thread events: tid → endflg as last seen. */
+	threads?: Record<string, string>;
+}
+
+const ONE_MINUTE = 60_000;
+
+export class NttAnpiTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'NTT Anpi Trigger',
+		name: 'nttAnpiTrigger',
+		icon: { light: 'file:../../icons/nttAnpi.svg', dark: 'file:../../icons/nttAnpi.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["event"] }}',
+		description: 'Starts a workflow when people answer a safety confirmation, or a round opens or closes',
+		defaults: { name: 'NTT Anpi Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'nttComApi', required: true }],
+		properties: [
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				options: [
+					{
+						name: 'New Answers',
+						value: 'newAnswers',
+						description: '安否確認API(状況確認): one item per new answer (each person and answer time once)',
+					},
+					{
+						name: 'Thread Completed',
+						value: 'threadCompleted',
+						description: '安否確認API(集計一覧): a round was completed (完了)',
+					},
+					{
+						name: 'New Thread Opened',
+						value: 'threadOpened',
+						description: '安否確認API(集計一覧): a new round was opened',
+					},
+				],
+				default: 'newAnswers',
+			},
+			{
+				displayName: 'Thread ID',
+				name: 'tid',
+				type: 'string',
+				default: '',
+				placeholder: '0000101',
+				description: 'Thread ID (tid) to follow. Empty follows the round that is open now, and moves on to the next one when it opens.',
+				displayOptions: { show: { event: ['newAnswers'] } },
+			},
+			{
+				displayName: 'Emit Existing on First Run',
+				name: 'emitExisting',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the first poll after activation emits what is already there (otherwise it only remembers it)',
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const event = this.getNodeParameter('event') as Event;
+		const cursor = this.getWorkflowStaticData('node') as Cursor;
+		const manual = this.getMode() === 'manual';
+		const emitExisting = this.getNodeParameter('emitExisting', false) as boolean;
+		const items = event === 'newAnswers' ? await newAnswers.call(this, cursor, manual, emitExisting) : await threadChanges.call(this, event, cursor, manual, emitExisting);
+		return items.length ? [items] : null;
+	}
+}
+
+async function newAnswers(this: IPollFunctions, cursor: Cursor, manual: boolean, emitExisting: boolean): Promise<INodeExecutionData[]> {
+	const tid = String(this.getNodeParameter('tid', '') ?? '').trim();
+	if (tid && !new RegExp(`^[A-Za-z0-9]{1,${LIMITS.tidLength}}$`).test(tid)) {
+		throw new NodeOperationError(this.getNode(), `"Thread ID" must be up to ${LIMITS.tidLength} letters or digits, got "${tid}"`);
+	}
+	const state: Cursor = manual ? { ...cursor } : cursor; // a test run never moves the real cursor
+	const firstRun = state.since === undefined;
+	const rows: IDataObject[] = [];
+	let thread: IDataObject = {};
+	const query = (since: string | undefined) => async () =>
+		await forEachPage.call(
+			this,
+			(offset, limit) => ({
+				operation: 'status',
+				method: 'POST',
+				path: ANPI_PATHS.status,
+				body: { ...(tid ? { tid } : {}), ansstatus: '1', ...(since ? { regdatekbn: '1', regdate: since } : {}), offset, limit },
+				idempotent: true,
+				itemIndex: 0,
+			}),
+			'thrddList',
+			LIMITS.statusPage,
+			manual ? 5 : Number.POSITIVE_INFINITY,
+			(page, answer) => {
+				thread = { tid: answer.tid, title: answer.title, strdate: answer.strdate, useCount: answer.useCount, contractCount: answer.contractCount };
+				rows.push(...page);
+			},
+		);
+	// Answer times have minute resolution: poll from the last minute seen again and drop what was emitted.
+	await query(firstRun && !emitExisting ? undefined : state.since)();
+	if (state.tid !== undefined && thread.tid !== state.tid && !tid) {
+		// the open round changed: follow the new one from its start
+		rows.length = 0;
+		state.since = undefined;
+		state.emittedAtSince = [];
+		await query(undefined)();
+	}
+	const key = (row: IDataObject) => `${String(row.usrcd)}@${String(row.regdate)}`;
+	const already = new Set(state.emittedAtSince ?? []);
+	const fresh = firstRun && !emitExisting && state.tid === undefined ? [] : rows.filter((row) => !already.has(key(row)));
+	const latest = rows.reduce((max, row) => (String(row.regdate) > max ? String(row.regdate) : max), state.since ?? '');
+	const since = latest || jstMinute(new Date(Date.now() - ONE_MINUTE));
+	state.tid = String(thread.tid ?? tid);
+	state.emittedAtSince = rows.filter((row) => String(row.regdate) === since).map(key);
+	state.since = since;
+	if (manual) return rows.slice(0, 5).map((row) => ({ json: { ...thread, ...row, answerState: ENUMS.ansstatus[String(row.ansstatus)] ?? null } }));
+	return fresh.map((row) => ({
+		json: { ...thread, ...row, answerState: ENUMS.ansstatus[String(row.ansstatus)] ?? null, answeredAt: fromJstDigits(String(row.regdate))?.toISOString() ?? null },
+	}));
+}
+
+async function threadChanges(this: IPollFunctions, event: Event, cursor: Cursor, manual: boolean, emitExisting: boolean): Promise<INodeExecutionData[]> {
+	const threads: IDataObject[] = [];
+	await forEachPage.call(
+		this,
+		(offset, limit) => ({ operation: 'list', method: 'GET', path: ANPI_PATHS.list, qs: { offset, limit }, idempotent: true, itemIndex: 0 }),
+		'thrdiList',
+		LIMITS.listPage,
+		Number.POSITIVE_INFINITY,
+		(page, answer) => threads.push(...page.map((t) => ({ ...t, useCount: answer.useCount, contractCount: answer.contractCount }))),
+	);
+	const wanted = (thread: IDataObject) => (event === 'threadCompleted' ? String(thread.endflg) === '1' : true);
+	const describe = (thread: IDataObject) => ({ json: { ...thread, state: ENUMS.endflg[String(thread.endflg)] ?? null } });
+	if (manual) return threads.filter(wanted).slice(0, 3).map(describe);
+	const before = cursor.threads;
+	cursor.threads = Object.fromEntries(threads.map((t) => [String(t.tid), String(t.endflg)]));
+	if (before === undefined) return emitExisting ? threads.filter(wanted).map(describe) : [];
+	const changed = threads.filter((t) =>
+		event === 'threadCompleted'
+			? String(t.endflg) === '1' && before[String(t.tid)] !== '1'
+			: before[String(t.tid)] === undefined,
+	);
+	return changed.map(describe);
+}
