@@ -3,7 +3,7 @@
 // rules, run the jest suite (real n8n-core engine) and the end-to-end suite (real n8n server), then
 // print one plain summary line `N passed, N failed` as the very last line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -47,8 +47,10 @@ if (built) {
 		failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
 	} else failed++;
 
-	const e2e = path.join(ROOT, 'e2e', 'run.test.mjs');
-	if (existsSync(e2e) && process.env.SKIP_E2E !== '1') {
+	const e2eFiles = existsSync(path.join(ROOT, 'e2e'))
+		? readdirSync(path.join(ROOT, 'e2e')).filter((f) => f.endsWith('.test.mjs')).map((f) => path.join(ROOT, 'e2e', f))
+		: [];
+	if (e2eFiles.length && process.env.SKIP_E2E !== '1') {
 		const tap = path.join(RESULTS, 'e2e.tap');
 		const installed = check('n8n runtime', 'bash', ['scripts/n8n.sh', 'install']);
 		if (installed) {
@@ -56,7 +58,7 @@ if (built) {
 				'--test', '--test-concurrency=1',
 				'--test-reporter=spec', '--test-reporter-destination=stdout',
 				'--test-reporter=tap', `--test-reporter-destination=${tap}`,
-				e2e,
+				...e2eFiles,
 			]);
 			const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
 			const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
