@@ -1,0 +1,62 @@
+// One Anpi Return All measurement in its own process: our node (Get Status, Return All, through n8n-core's
+// engine) or a plain fetch loop over the same pages, against the simulator in this process.
+// Usage: node dist/bench/anpiCase.js <node|fetch> <users>
+import type { IDataObject } from 'n8n-workflow';
+
+import { NttComApi } from '../credentials/NttComApi.credentials';
+import { NttAnpi } from '../nodes/NttAnpi/NttAnpi.node';
+import { startAnpiSimulator } from '../simulators/anpi/server';
+import { CredentialStore, chain, itemsOf, runWorkflow } from '../test/harness';
+
+async function viaFetch(url: string): Promise<number> {
+	const token = ((await (await fetch(`${url}/v1/oauth/accesstokens`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ grantType: 'client_credentials', clientId: 'sim-client', clientSecret: 'sim-secret-not-real' }),
+	})).json()) as { accessToken: string }).accessToken;
+	const rows: unknown[] = [];
+	for (let offset = 0; ; ) {
+		const page = (await (await fetch(`${url}/v1/anpi/confirm/safety-status/`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+			body: JSON.stringify({ tid: '0000003', offset, limit: 5000 }),
+		})).json()) as { thrddList: unknown[]; searchTotal: number };
+		rows.push(...page.thrddList);
+		offset += page.thrddList.length;
+		if (!page.thrddList.length || offset >= page.searchTotal) break;
+	}
+	return rows.length;
+}
+
+async function viaNode(url: string): Promise<number> {
+	const { nodes, connections } = chain([
+		{
+			id: 'status',
+			name: 'Status',
+			type: 'anpi',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { resource: 'safetyConfirmation', operation: 'getStatus', tid: '0000003', returnAll: true, options: { simplify: false } },
+			credentials: { nttComApi: { id: '1', name: 'NTT' } },
+		},
+	]);
+	const credentials = new CredentialStore(
+		{ nttComApi: new NttComApi() },
+		{ nttComApi: { clientId: 'sim-client', clientSecret: 'sim-secret-not-real', host: 'custom', customUrl: url, accessToken: '', validUntil: 0 } as IDataObject as never },
+	);
+	const run = await runWorkflow({ nodes, connections, nodeTypes: { anpi: new NttAnpi() }, credentials });
+	return itemsOf(run, 'Status').length;
+}
+
+async function main() {
+	const [variant, usersText] = process.argv.slice(2);
+	const simulator = await startAnpiSimulator({ users: Number(usersText), answeredShare: 0.4 });
+	const baseRssMb = process.memoryUsage().rss / 1048576;
+	const started = process.hrtime.bigint();
+	const rows = variant === 'node' ? await viaNode(simulator.url) : await viaFetch(simulator.url);
+	const ms = Number(process.hrtime.bigint() - started) / 1e6;
+	await simulator.close();
+	process.stdout.write(JSON.stringify({ ms, rows, maxRssMb: process.resourceUsage().maxRSS / 1024, baseRssMb }));
+}
+
+void main();
