@@ -1,5 +1,5 @@
 // The generic n8n way to read an OCCTO list answer, with n8n 2.41.1's own nodes run by its own engine
-// (Node 24): Convert to File (Base64 → binary) → Compression (unzip) → Extract from File (XML → JSON).
+// (Node 24): Convert to File (Base64 → binary) → Compression (unzip) → Extract from File (XML text) → XML (→ JSON).
 // Usage: <node 24> bench/generic-n8n.cjs <runtime node_modules> <file with the Base64 answer> <repeats>
 const path = require('node:path');
 const { readFileSync } = require('node:fs');
@@ -13,6 +13,7 @@ const types = {
 	'n8n-nodes-base.convertToFile': new (require(path.join(base, 'Files/ConvertToFile/ConvertToFile.node.js')).ConvertToFile)(),
 	'n8n-nodes-base.compression': new (require(path.join(base, 'Compression/Compression.node.js')).Compression)(),
 	'n8n-nodes-base.extractFromFile': new (require(path.join(base, 'Files/ExtractFromFile/ExtractFromFile.node.js')).ExtractFromFile)(),
+	'n8n-nodes-base.xml': new (require(path.join(base, 'Xml/Xml.node.js')).Xml)(),
 	'bench.start': {
 		description: { displayName: 'Start', name: 'start', group: ['input'], version: 1, defaults: {}, inputs: [], outputs: ['main'], properties: [] },
 		async execute() {
@@ -30,7 +31,8 @@ const nodes = [
 	node('Start', 'bench.start', 1, {}),
 	node('Convert to File', 'n8n-nodes-base.convertToFile', 1.1, { operation: 'toBinary', sourceProperty: 'data', binaryPropertyName: 'data', options: { fileName: 'answer.zip' } }),
 	node('Compression', 'n8n-nodes-base.compression', 1.1, { operation: 'decompress', binaryPropertyName: 'data', outputPrefix: 'file_' }),
-	node('Extract from File', 'n8n-nodes-base.extractFromFile', 1.1, { operation: 'xml', binaryPropertyName: 'file_0', options: {} }),
+	node('Extract from File', 'n8n-nodes-base.extractFromFile', 1.1, { operation: 'xml', binaryPropertyName: 'file_0', destinationKey: 'data', options: {} }),
+	node('XML', 'n8n-nodes-base.xml', 1, { mode: 'xmlToJson', dataPropertyName: 'data', options: {} }),
 ];
 const connections = {};
 for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
@@ -45,7 +47,7 @@ async function runOnce(base64) {
 	const runData = { startData: {}, resultData: { runData: {} }, executionData: { contextData: {}, metadata: {}, waitingExecution: {}, waitingExecutionSource: {}, nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: { data: base64 } }]] }, source: null }] } };
 	await new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
 	const run = await finished;
-	const result = run.data.resultData.runData['Extract from File']?.[0];
+	const result = run.data.resultData.runData.XML?.[0];
 	if (!result || result.error) throw new Error(`generic pipeline failed: ${run.data.resultData.error?.message ?? result?.error?.message}`);
 	return result.data.main[0];
 }

@@ -10,8 +10,10 @@ export async function executePerItem(this: IExecuteFunctions, operation: ItemOpe
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const results = await operation.call(this, itemIndex);
-			for (const result of results) output.push({ ...result, pairedItem: result.pairedItem ?? { item: itemIndex } });
+			for (const result of await operation.call(this, itemIndex)) {
+				result.pairedItem ??= { item: itemIndex }; // set in place: lists can hold 200,000 items
+				output.push(result);
+			}
 		} catch (error) {
 			if (this.continueOnFail()) {
 				output.push({ json: errorItem(error), pairedItem: { item: itemIndex } });
