@@ -3,7 +3,8 @@
 // Logs in, opens each example workflow on the canvas and each of our nodes' parameter panels, runs the
 // daily outage-plan sync from the editor and shows its output. Uses n8n on http://127.0.0.1:5678 if one is
 // running (npm start), otherwise starts `npm start` itself and stops it afterwards.
-// Needs Chromium (Debian: `apt-get install -y chromium`) and playwright-core (a devDependency). Not part of CI.
+// Needs Chromium and a Japanese font (Debian: `apt-get install -y chromium fonts-noto-cjk`; without the font the
+// Japanese text shows as boxes) and playwright-core (a devDependency). Not part of CI. Takes about 3 minutes.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -60,6 +61,8 @@ async function ensureN8n() {
 
 async function shot(page, name) {
 	const file = path.join(OUT, `${name}.png`);
+	await page.mouse.move(800, 8); // no hover tooltip in the picture
+	await sleep(300);
 	await page.screenshot({ path: file });
 	console.log(`  saved docs/screenshots/${name}.png`);
 }
@@ -74,6 +77,37 @@ async function closePanel(page) {
 	await page.keyboard.press('Escape');
 	await page.waitForSelector('[data-test-id="ndv"]', { state: 'hidden', timeout: 10_000 }).catch(() => {});
 	await sleep(300);
+}
+
+/** Clicks "Execute workflow" (from the manual trigger when there are several) and waits for the outcome. */
+async function runInEditor(page, workflow) {
+	const manual = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
+	const triggers = workflow.nodes.filter((n) => /trigger/i.test(n.type));
+	const button = page.locator('[data-test-id="execute-workflow-button"]').first();
+	if (!(await button.count())) return 'not run';
+	if (manual && triggers.length > 1) {
+		// the split button's menu picks the trigger to run from
+		const chevron = page.locator('[data-test-id="execute-workflow-button"] + * button, [data-test-id="execute-workflow-button-trigger"]').first();
+		if (await chevron.count()) {
+			await chevron.click().catch(() => {});
+			const item = page.getByRole('menuitem', { name: manual.name }).first();
+			if (await item.count()) await item.click();
+			else await page.keyboard.press('Escape');
+			await sleep(300);
+		}
+	}
+	await button.click();
+	const success = page.getByText('Workflow executed successfully').first();
+	const problem = page.getByText(/Problem in node|Workflow execution had an error|Workflow could not be started/).first();
+	const outcome = await Promise.race([
+		success.waitFor({ timeout: 120_000 }).then(() => 'success'),
+		problem.waitFor({ timeout: 120_000 }).then(() => 'error'),
+	]).catch(() => 'no result within 2 minutes');
+	await sleep(1200);
+	// close the toast so it does not cover the panels
+	for (const close of await page.locator('.el-notification__closeBtn').all()) await close.click().catch(() => {});
+	await sleep(300);
+	return outcome;
 }
 
 async function main() {
@@ -106,34 +140,18 @@ async function main() {
 			console.log(`${workflow.name} (${workflow.id})`);
 			await openCanvas(page, workflow.id);
 			await shot(page, `${prefix}-canvas`);
+			// run it from the editor as a user would, so the panels below show real input and output
+			const ran = await runInEditor(page, workflow);
+			console.log(`  run from the editor: ${ran}`);
+			if (ran !== 'not run') await shot(page, `${prefix}-run`);
 			for (const node of workflow.nodes.filter((n) => n.type.startsWith(PACKAGE))) {
 				await page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"]`).dblclick();
 				await page.waitForSelector('[data-test-id="ndv"]', { timeout: 15_000 });
-				await sleep(800);
+				await sleep(1000);
 				await shot(page, `${prefix}-node-${slug(node.name)}`);
 				await closePanel(page);
 			}
 		}
-
-		// one run from the editor, the way a user would try it: the daily sync, then its output table
-		const sync = examples.find((e) => e.workflow.id === 'exOcctoDailySync') ?? examples[0];
-		console.log(`Running "${sync.workflow.name}" from the editor`);
-		await openCanvas(page, sync.workflow.id);
-		const manual = sync.workflow.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
-		const trigger = manual ? page.locator(`[data-test-id="canvas-node"][data-node-name="${manual.name}"]`) : undefined;
-		// with two triggers the canvas shows a run button per trigger; otherwise use the main one
-		const perTrigger = trigger ? trigger.locator('[data-test-id="execute-workflow-button"]') : undefined;
-		if (perTrigger && (await perTrigger.count())) await perTrigger.first().click();
-		else await page.locator('[data-test-id="execute-workflow-button"]').first().click();
-		const last = sync.workflow.nodes.at(-1);
-		await page.waitForSelector(`[data-test-id="canvas-node"][data-node-name="${last.name}"] [data-test-id="canvas-node-status-success"]`, { timeout: 120_000 });
-		await sleep(1000);
-		await shot(page, `${String(examples.length + 1).padStart(2, '0')}-run-canvas`);
-		await page.locator(`[data-test-id="canvas-node"][data-node-name="${last.name}"]`).dblclick();
-		await page.waitForSelector('[data-test-id="ndv"]', { timeout: 15_000 });
-		await sleep(1200);
-		await shot(page, `${String(examples.length + 1).padStart(2, '0')}-run-output`);
-		await closePanel(page);
 	} finally {
 		await browser.close();
 		await stop();
