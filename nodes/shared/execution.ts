@@ -1,6 +1,6 @@
 // The per-item loop both nodes' routers use: pairedItem on every output item, continueOnFail giving one
 // error item per failing input item, and every other failure surfaced as an n8n error with its item index.
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
@@ -57,4 +57,39 @@ export function excerpt(text: string, max = 200): string {
 		.replace(/\s+/g, ' ')
 		.trim();
 	return plain.length > max ? `${plain.slice(0, max)}…` : plain;
+}
+
+/**
+ * A NodeApiError with our wording. NodeApiError rewrites messages that mention common network codes into
+ * generic English ones, which would lose e.g. "the plan may have been registered", so it is set afterwards.
+ * `apiCode` is the API's own error code, shown in continueOnFail items.
+ */
+export function apiError(
+	ctx: IExecuteFunctions | IPollFunctions,
+	details: { message: string; description: string; itemIndex: number; httpCode?: string; apiCode?: string },
+): NodeApiError {
+	const error = new NodeApiError(ctx.getNode(), { message: details.message } as JsonObject, {
+		itemIndex: details.itemIndex,
+		httpCode: details.httpCode,
+		message: details.message,
+		description: details.description,
+	});
+	error.message = details.message;
+	error.description = details.description;
+	if (details.apiCode !== undefined) error.context.apiCode = details.apiCode;
+	return error;
+}
+
+/** The routers of both nodes: find the operation of the chosen resource and run it item by item. */
+export async function routeToOperation(
+	this: IExecuteFunctions,
+	operations: Record<string, Record<string, { execute: ItemOperation }>>,
+): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = operations[resource]?.[operation];
+	if (!handler) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	return [await executePerItem.call(this, handler.execute)];
 }

@@ -1,10 +1,10 @@
 // All HTTP to the NTT Com API gateway goes through here: token (via the credential), error mapping,
 // bounded retries of reads on 429/503 honouring Retry-After, and paging. Create and Send are never
 // retried here; the only repeat they can see is n8n's single retry after renewing a rejected token.
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IPollFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IPollFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-import { excerpt } from '../../shared/execution';
+import { apiError, excerpt } from '../../shared/execution';
 import type { ANPI_PATHS } from '../mapping';
 import { API_NAMES_JA, DEFAULT_HOST } from '../mapping';
 
@@ -36,18 +36,6 @@ export async function anpiBaseUrl(this: AnpiContext): Promise<string> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const host = String(credentials.host || DEFAULT_HOST);
 	return (host === 'custom' ? String(credentials.customUrl ?? '') : host).replace(/\/+$/, '');
-}
-
-function apiError(
-	ctx: AnpiContext,
-	details: { message: string; description: string; itemIndex: number; httpCode?: string; apiCode?: string },
-): NodeApiError {
-	const error = new NodeApiError(ctx.getNode(), { message: details.message } as JsonObject, details);
-	// NodeApiError replaces messages that mention common codes with generic text: keep ours.
-	error.message = details.message;
-	error.description = details.description;
-	if (details.apiCode !== undefined) error.context.apiCode = details.apiCode;
-	return error;
 }
 
 function parseBody(body: unknown): { json?: IDataObject; text: string } {

@@ -227,25 +227,6 @@ export function dateRangeFilters(what: string): INodeProperties[] {
 	];
 }
 
-export const returnAllAndLimit: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
-];
-
 /** OCCTO answers whole lists in one call (no paging), so Limit only trims what came back. */
 export function applyLimit(this: IExecuteFunctions, rows: IDataObject[], itemIndex: number): IDataObject[] {
 	if (this.getNodeParameter('returnAll', itemIndex, false) as boolean) return rows;

@@ -1,8 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../shared/execution';
-import { executePerItem } from '../../shared/execution';
+import { routeToOperation } from '../../shared/execution';
 import type { OcctoOutagePlanType } from './node.type';
 import * as outagePlan from './outagePlan';
 import * as submission from './submission';
@@ -13,11 +12,5 @@ const operations: { [R in OcctoOutagePlanType['resource']]: Record<string, { exe
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as OcctoOutagePlanType['resource'];
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler = operations[resource]?.[operation];
-	if (!handler) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-	}
-	return [await executePerItem.call(this, handler.execute)];
+	return await routeToOperation.call(this, operations);
 }

@@ -1,12 +1,12 @@
 // All HTTP to OCCTO goes through here: quota guard, mutual TLS (added by the credential), result-code
 // check, Base64 → ZIP → XML decoding and error mapping. Nothing here retries: every call is rationed,
 // and a repeated register could submit a plan twice.
-import type { IDataObject, IExecuteFunctions, IPollFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { XmlObject, ZipLimits } from '../../shared/codecs';
 import { DecodeError, decodeBase64ZipXml, decodeXmlBytes, parseXml } from '../../shared/codecs';
-import { excerpt, redact } from '../../shared/execution';
+import { apiError, excerpt, redact } from '../../shared/execution';
 import type { OcctoApiId } from '../mapping';
 import {
 	DAILY_CALL_LIMIT,
@@ -59,26 +59,6 @@ export interface OcctoAnswer {
 }
 
 const connections = new WeakMap<object, Promise<OcctoConnection>>();
-
-/**
- * NodeApiError rewrites messages that mention common network codes into generic English ones; OCCTO
- * errors must keep our wording (e.g. "the plan may have been registered"), so it is set afterwards.
- */
-function occtoApiError(
-	ctx: OcctoContextFunctions,
-	details: { message: string; description: string; itemIndex: number; httpCode?: string; apiCode?: string },
-): NodeApiError {
-	const error = new NodeApiError(ctx.getNode(), { message: details.message } as JsonObject, {
-		itemIndex: details.itemIndex,
-		httpCode: details.httpCode,
-		message: details.message,
-		description: details.description,
-	});
-	error.message = details.message;
-	error.description = details.description;
-	if (details.apiCode !== undefined) error.context.apiCode = details.apiCode;
-	return error;
-}
 
 /** Reads the credential once per node run: user ID, URLs and the certificate's identity and expiry. */
 export async function getOcctoConnection(this: OcctoContextFunctions): Promise<OcctoConnection> {
@@ -195,7 +175,7 @@ export async function callOcctoApi(
 
 	if (response.statusCode !== 200) {
 		const text = redact(excerpt(decodeText(body, header(response, 'content-type'))), connection.secrets);
-		throw occtoApiError(this, {
+		throw apiError(this, {
 			itemIndex,
 			httpCode: String(response.statusCode),
 			message: `OCCTO answered HTTP ${response.statusCode} to ${apiLabel(apiId)} instead of an API answer`,
@@ -211,7 +191,7 @@ export async function callOcctoApi(
 			throw quotaError(this, `OCCTO answered ${resultCode ?? 'without a result code'}: ${message}`, itemIndex);
 		}
 		if (resultCode === undefined) {
-			throw occtoApiError(this, {
+			throw apiError(this, {
 				itemIndex,
 				httpCode: '200',
 				message: `OCCTO's answer to ${apiLabel(apiId)} has no "${RESULT_CODE_HEADER}" header, so it cannot be trusted`,
@@ -219,7 +199,7 @@ export async function callOcctoApi(
 			});
 		}
 		const meaning = RESULT_CODE_MEANINGS[resultCode];
-		throw occtoApiError(this, {
+		throw apiError(this, {
 			itemIndex,
 			httpCode: '200',
 			apiCode: resultCode,
@@ -245,7 +225,7 @@ export async function callOcctoApi(
 		};
 	} catch (error) {
 		if (!(error instanceof DecodeError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-		throw occtoApiError(this, {
+		throw apiError(this, {
 			itemIndex,
 			httpCode: '200',
 			message: `Could not decode OCCTO's answer to ${apiLabel(apiId)}: ${error.message}`,
@@ -258,7 +238,7 @@ export async function callOcctoApi(
 }
 
 function quotaError(ctx: OcctoContextFunctions, detail: string, itemIndex: number) {
-	return occtoApiError(ctx, {
+	return apiError(ctx, {
 		itemIndex,
 		apiCode: RESULT_CODES.quotaExceeded,
 		message: `OCCTO daily API call limit (${DAILY_CALL_LIMIT}) exceeded`,
@@ -326,7 +306,7 @@ function networkError(
 	const rawMessage = redact(String(cause?.message ?? (error as Error).message ?? error), connection.secrets);
 	if (TLS_SETUP_CODES.test(code) || TLS_SETUP_CODES.test(rawMessage)) {
 		const serverSide = /UNABLE_TO|SELF_SIGNED|HOSTNAME|CERT_HAS_EXPIRED|unable to verify|self.signed/i.test(`${code} ${rawMessage}`);
-		return occtoApiError(ctx, {
+		return apiError(ctx, {
 			itemIndex,
 			message: serverSide
 				? `Could not verify OCCTO's server certificate (${rawMessage})`
@@ -339,7 +319,7 @@ function networkError(
 	const maybeSent = apiId === 'BA13B101' && !NOT_SENT_CODES.has(code);
 	// Under TLS 1.3 a server that refuses the client certificate just closes the connection after the handshake.
 	if (!maybeSent && (code === 'ECONNRESET' || /socket hang up/i.test(rawMessage))) {
-		return occtoApiError(ctx, {
+		return apiError(ctx, {
 			itemIndex,
 			message: `OCCTO closed the connection to ${apiLabel(apiId)} without an answer (${rawMessage})`,
 			description:
@@ -347,7 +327,7 @@ function networkError(
 		});
 	}
 	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(`${code} ${rawMessage}`);
-	return occtoApiError(ctx, {
+	return apiError(ctx, {
 		itemIndex,
 		message: maybeSent
 			? `The connection to OCCTO failed after the outage plan was sent (${timedOut ? 'timeout' : rawMessage}): the plan may have been registered`

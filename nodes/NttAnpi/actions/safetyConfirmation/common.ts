@@ -76,26 +76,6 @@ export function toList(value: unknown): string[] {
 	return items.map((item) => String(item).trim()).filter(Boolean);
 }
 
-export const returnAllAndLimit = (pageMax: number): INodeProperties[] => [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		hint: `Fetched in pages of up to ${pageMax}`,
-		displayOptions: { show: { returnAll: [false] } },
-	},
-];
-
 export function readLimit(this: IExecuteFunctions, itemIndex: number): number {
 	if (this.getNodeParameter('returnAll', itemIndex, false) as boolean) return Number.POSITIVE_INFINITY;
 	const limit = Number(this.getNodeParameter('limit', itemIndex, 50));

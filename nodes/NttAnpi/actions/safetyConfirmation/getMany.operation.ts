@@ -1,12 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { returnAllAndLimit } from '../../../shared/descriptions';
 import { ANPI_PATHS, ENUMS, LIMITS } from '../../mapping';
 import { forEachPage } from '../../transport';
-import { items, optionsCollection, readLimit, returnAllAndLimit, usageOf } from './common';
+import { items, optionsCollection, readLimit, usageOf } from './common';
 
 const properties: INodeProperties[] = [
-	...returnAllAndLimit(LIMITS.listPage),
+	...returnAllAndLimit(`Fetched in pages of up to ${LIMITS.listPage}`),
 	{
 		displayName: 'Filters',
 		name: 'filters',

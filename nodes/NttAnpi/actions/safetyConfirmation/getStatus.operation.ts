@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { returnAllAndLimit } from '../../../shared/descriptions';
 import { ANPI_PATHS, ENUMS, LIMITS, NO_VALUE } from '../../mapping';
 import { forEachPage } from '../../transport';
 import {
@@ -10,7 +11,6 @@ import {
 	readQuestions,
 	readTargetFilters,
 	readTid,
-	returnAllAndLimit,
 	targetFilterFields,
 	optionalTidField,
 	usageOf,
@@ -18,7 +18,7 @@ import {
 
 const properties: INodeProperties[] = [
 	optionalTidField,
-	...returnAllAndLimit(LIMITS.statusPage),
+	...returnAllAndLimit(`Fetched in pages of up to ${LIMITS.statusPage}`),
 	{
 		displayName: 'Output',
 		name: 'output',

@@ -3,10 +3,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { SUBMISSION_ROW, SUBMISSION_STATUS } from '../../mapping';
 import { callOcctoApi } from '../../transport';
-import { applyLimit, callOptionsCollection, dateRange, dateRangeFilters, listRows, readOptions, returnAllAndLimit, toItems } from '../common';
+import { applyLimit, callOptionsCollection, dateRange, dateRangeFilters, listRows, readOptions, toItems } from '../common';
+import { returnAllAndLimit } from '../../../shared/descriptions';
 
 const properties: INodeProperties[] = [
-	...returnAllAndLimit,
+	...returnAllAndLimit('OCCTO sends the whole list in one call; Limit only trims it'),
 	{
 		displayName: 'Filters',
 		name: 'filters',
