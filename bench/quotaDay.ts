@@ -7,7 +7,7 @@ import { OcctoOutagePlanTrigger } from '../nodes/OcctoOutagePlanTrigger/OcctoOut
 import { occtoQuota } from '../nodes/OcctoOutagePlan/transport/quota';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore } from '../test/harness';
-import { badPlanXml, occtoPost, p12Tls, validPlanXml } from '../test/occto-fixtures';
+import { badPlanXml, occtoPost, p12Tls, simulatorCredential, validPlanXml } from '../test/occto-fixtures';
 import { Poller } from '../test/pollHarness';
 
 export interface QuotaDayResult {
@@ -29,17 +29,7 @@ export async function quotaDay(): Promise<QuotaDayResult> {
 		occtoQuota.seed('U0000001', 0);
 		const store = new CredentialStore(
 			{ occtoWebApi: new OcctoWebApi() },
-			{
-				occtoWebApi: {
-					userId: 'U0000001',
-					password: 'sim-password-1',
-					bundleFormat: 'pkcs12',
-					pfxBase64: sim.certs.clientP12Base64,
-					pfxPassphrase: sim.certs.p12Passphrase,
-					caPem: sim.certs.caPem,
-					baseUrl: sim.url,
-				},
-			},
+			{ occtoWebApi: simulatorCredential(sim) },
 		);
 		const trigger = new Poller(
 			{

@@ -145,3 +145,22 @@ export async function occtoPost(
 export function p12Tls(certs: { caPem: string; p12Passphrase: string }, p12Base64: string): OcctoTls {
 	return { ca: certs.caPem, pfx: Buffer.from(p12Base64, 'base64'), passphrase: certs.p12Passphrase };
 }
+
+/** The n8n credential (OCCTO WebAPI) for the simulator's user U0000001 with its PKCS#12 certificate. */
+export function simulatorCredential(
+	sim: { url: string; certs: { clientP12Base64: string; p12Passphrase: string; caPem: string } },
+	overrides: Record<string, string | boolean> = {},
+): Record<string, string | boolean> {
+	return {
+		userId: 'U0000001',
+		password: 'sim-password-1',
+		bundleFormat: 'pkcs12',
+		pfxBase64: sim.certs.clientP12Base64,
+		pfxPassphrase: sim.certs.p12Passphrase,
+		caPem: sim.certs.caPem,
+		ignoreTlsErrors: false,
+		baseUrl: sim.url,
+		overridePaths: false,
+		...overrides,
+	};
+}

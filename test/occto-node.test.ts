@@ -8,7 +8,7 @@ import { occtoQuota } from '../nodes/OcctoOutagePlan/transport/quota';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore, chain, errorOf, expectNoSecrets, hintsOf, itemsOf, outputOf, runWorkflow } from './harness';
-import { badPlanXml, validPlanXml } from './occto-fixtures';
+import { badPlanXml, simulatorCredential, validPlanXml } from './occto-fixtures';
 
 const TYPE = 'n8n-nodes-occto-anpi.occtoOutagePlan';
 const USER = 'U0000001';
@@ -28,18 +28,7 @@ beforeEach(() => {
 });
 
 function credential(overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	return {
-		userId: USER,
-		password: PASSWORD,
-		bundleFormat: 'pkcs12',
-		pfxBase64: sim.certs.clientP12Base64,
-		pfxPassphrase: sim.certs.p12Passphrase,
-		caPem: sim.certs.caPem,
-		ignoreTlsErrors: false,
-		baseUrl: sim.url,
-		overridePaths: false,
-		...overrides,
-	};
+	return { ...simulatorCredential(sim), ...overrides };
 }
 
 function secrets(): string[] {
@@ -53,7 +42,7 @@ function node(name: string, parameters: IDataObject, extra: Partial<INode> = {})
 		type: TYPE,
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: parameters as INode["parameters"],
+		parameters: parameters as INode['parameters'],
 		credentials: { occtoWebApi: { id: 'cred-1', name: 'OCCTO' } },
 		...extra,
 	};

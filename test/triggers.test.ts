@@ -12,7 +12,7 @@ import { startAnpiSimulator } from '../simulators/anpi/server';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore } from './harness';
-import { badPlanXml, occtoPost, p12Tls, validPlanXml } from './occto-fixtures';
+import { badPlanXml, occtoPost, p12Tls, simulatorCredential, validPlanXml } from './occto-fixtures';
 import { Poller } from './pollHarness';
 
 const sleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -48,17 +48,7 @@ describe('OCCTO Outage Plan Trigger', () => {
 		sim.setCallCount('U0000001', 0);
 		store = new CredentialStore(
 			{ occtoWebApi: new OcctoWebApi() },
-			{
-				occtoWebApi: {
-					userId: 'U0000001',
-					password: 'sim-password-1',
-					bundleFormat: 'pkcs12',
-					pfxBase64: sim.certs.clientP12Base64,
-					pfxPassphrase: sim.certs.p12Passphrase,
-					caPem: sim.certs.caPem,
-					baseUrl: sim.url,
-				},
-			},
+			{ occtoWebApi: simulatorCredential(sim) },
 		);
 	});
 	const register = async (xml: string) => {
