@@ -192,6 +192,35 @@ describe('NTT Anpi Trigger', () => {
 		expect((await trigger.poll())?.map((a) => a.usrcd)).toEqual([user(7000)]);
 	});
 
+	it('answers landing while the trigger pages are neither lost nor repeated', async () => {
+		const racing = await startAnpiSimulator({
+			users: 12000,
+			answeredShare: 0,
+			onRequest: (_method, path) => {
+				if (path !== '/v1/anpi/confirm/safety-status/' || !armed) return;
+				statusCalls++;
+				// after the first page is answered, 100 people answer; their user codes sort before the page boundary
+				if (statusCalls === 2) for (let i = 1; i <= 100; i++) racing.answer('0000003', user(i), ['01', '01', '01', '01']);
+			},
+		});
+		let armed = false;
+		let statusCalls = 0;
+		try {
+			store.data.nttComApi.customUrl = racing.url;
+			const trigger = poller({ event: 'newAnswers', tid: '0000003' });
+			expect(await trigger.poll()).toBeNull();
+			for (let i = 101; i <= 6100; i++) racing.answer('0000003', user(i), ['01', '01', '01', '01']);
+			armed = true;
+			const first = (await trigger.poll()) ?? [];
+			const second = (await trigger.poll()) ?? [];
+			const all = [...first, ...second].map((a) => a.usrcd);
+			expect(new Set(all).size).toBe(all.length); // nothing emitted twice
+			expect(all.length).toBe(6100); // nothing lost: the 100 that raced the paging come now or next poll
+		} finally {
+			await racing.close();
+		}
+	});
+
 	it('a manual test run returns a sample and does not move the cursor', async () => {
 		const trigger = poller({ event: 'newAnswers', tid: '0000003' });
 		await trigger.poll();

@@ -123,8 +123,16 @@ async function newAnswers(this: IPollFunctions, cursor: Cursor, manual: boolean,
 		await query(undefined)();
 	}
 	const key = (row: IDataObject) => `${String(row.usrcd)}@${String(row.regdate)}`;
+	// an answer landing while we page shifts the offsets: a row may then come twice in one poll (or next poll)
 	const already = new Set(state.emittedAtSince ?? []);
-	const fresh = firstRun && !emitExisting && state.tid === undefined ? [] : rows.filter((row) => !already.has(key(row)));
+	const fresh: IDataObject[] = [];
+	if (!(firstRun && !emitExisting && state.tid === undefined)) {
+		for (const row of rows) {
+			if (already.has(key(row))) continue;
+			already.add(key(row));
+			fresh.push(row);
+		}
+	}
 	const latest = rows.reduce((max, row) => (String(row.regdate) > max ? String(row.regdate) : max), state.since ?? '');
 	const since = latest || jstMinute(new Date(Date.now() - ONE_MINUTE));
 	state.tid = String(thread.tid ?? tid);

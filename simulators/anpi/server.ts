@@ -20,6 +20,8 @@ export interface AnpiSimulatorOptions {
 	contractCount?: number;
 	rateLimit?: { perSecond: number };
 	https?: { key: string; cert: string };
+	/** Test hook: runs before each API call is answered (e.g. to make people answer while a client pages). */
+	onRequest?: (method: string, path: string) => void;
 }
 
 export interface AnpiSimulator {
@@ -440,6 +442,7 @@ export async function startAnpiSimulator(options: AnpiSimulatorOptions = {}): Pr
 			[`PUT ${ANPI_PATHS.send}`]: () => send(body),
 			[`PUT ${ANPI_PATHS.complete}`]: () => complete(body),
 		};
+		options.onRequest?.(method, route);
 		const operation = operations[`${method} ${route}`];
 		if (!operation) {
 			res.writeHead(404, { 'content-type': 'text/html' });
