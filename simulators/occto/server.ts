@@ -1,7 +1,7 @@
 // OCCTO 作業停止計画 WebAPI simulator: a real HTTPS server on 127.0.0.1 that requires a client certificate,
 // following the contract in shared/specs/occto-outage-plan.md and the wire facts in
 // nodes/OcctoOutagePlan/mapping.ts (the same file the node uses, so both change together).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -195,7 +195,9 @@ function answerEncodingFor(xml: string, preferred: XmlEncoding): XmlEncoding {
 const FAULTS: readonly OcctoFault[] = ['html503', 'slow', 'reset', 'truncatedBase64', 'corruptZip', 'zipBomb', 'utf8Answer', 'resetAfterRegister'];
 
 export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): Promise<OcctoSimulator> {
-	const certs = loadOrCreateCerts(options.certDir ?? mkdtempSync(path.join(tmpdir(), 'occto-sim-')));
+	// a throwaway cert folder is removed again on close; a given one (npm start's .runtime/) is kept for reuse
+	const ownCertDir = options.certDir === undefined ? mkdtempSync(path.join(tmpdir(), 'occto-sim-')) : undefined;
+	const certs = loadOrCreateCerts(options.certDir ?? ownCertDir!);
 	const users: Record<string, string> = options.users ?? DEFAULT_USERS;
 	const statusDelayMs = options.statusDelayMs ?? 300;
 	const seedPlans = options.seedPlans ?? 3;
@@ -509,6 +511,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		},
 		submissions: () => submissions.map((s) => ({ receptionNo: s.receptionNo, status: s.status.name })),
 		close: async () => {
+			if (ownCertDir) rmSync(ownCertDir, { recursive: true, force: true });
 			for (const timer of timers) clearTimeout(timer);
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
