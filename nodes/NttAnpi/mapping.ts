@@ -46,6 +46,9 @@ export const LIMITS = {
 	tidLength: 7,
 } as const;
 
+/** A thread ID as the API shows it: up to 7 letters or digits. */
+export const TID_PATTERN = /^[A-Za-z0-9]{1,7}$/;
+
 /** Date-times on the wire: YYYYMMDDHHMI, Japan time. */
 export const DATE_DIGITS = 12;
 

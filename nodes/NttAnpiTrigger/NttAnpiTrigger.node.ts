@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { fromJstDigits, jstMinute } from '../shared/japanTime';
-import { ANPI_PATHS, ENUMS, LIMITS } from '../NttAnpi/mapping';
+import { ANPI_PATHS, ENUMS, LIMITS, TID_PATTERN } from '../NttAnpi/mapping';
 import { forEachPage } from '../NttAnpi/transport';
 
 type Event = 'newAnswers' | 'threadCompleted' | 'threadOpened';
@@ -87,7 +87,7 @@ export class NttAnpiTrigger implements INodeType {
 
 async function newAnswers(this: IPollFunctions, cursor: Cursor, manual: boolean, emitExisting: boolean): Promise<INodeExecutionData[]> {
 	const tid = String(this.getNodeParameter('tid', '') ?? '').trim();
-	if (tid && !new RegExp(`^[A-Za-z0-9]{1,${LIMITS.tidLength}}$`).test(tid)) {
+	if (tid && !TID_PATTERN.test(tid)) {
 		throw new NodeOperationError(this.getNode(), `"Thread ID" must be up to ${LIMITS.tidLength} letters or digits, got "${tid}"`);
 	}
 	const state: Cursor = manual ? { ...cursor } : cursor; // a test run never moves the real cursor

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toJstDigits } from '../../../shared/japanTime';
-import { ENUMS, LIMITS, QUESTION_COUNT } from '../../mapping';
+import { ENUMS, LIMITS, QUESTION_COUNT, TID_PATTERN } from '../../mapping';
 
 /** The thread a call is about; mapped from the previous step by default. */
 export const tidField: INodeProperties = {
@@ -37,7 +37,7 @@ export function readTid(this: IExecuteFunctions, itemIndex: number, required: bo
 			description: 'Map it from a Create or Get Many step, e.g. {{ $json.tid }}.',
 		});
 	}
-	if (!new RegExp(`^[A-Za-z0-9]{1,${LIMITS.tidLength}}$`).test(tid)) {
+	if (!TID_PATTERN.test(tid)) {
 		throw new NodeOperationError(this.getNode(), `"Thread ID" must be up to ${LIMITS.tidLength} letters or digits, got "${tid}"`, {
 			itemIndex,
 			description: 'Use the tid exactly as Create or Get Many returned it, e.g. 0000101.',
