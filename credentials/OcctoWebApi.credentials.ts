@@ -1,18 +1,14 @@
 import type {
 	IAuthenticate,
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
-import { ApplicationError } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL, OCCTO_APIS } from '../nodes/OcctoOutagePlan/mapping';
-import { readClientCertificate } from '../nodes/OcctoOutagePlan/transport/clientCertificate';
-import type { OcctoRequestFields } from '../nodes/OcctoOutagePlan/transport/requestBody';
-import { encodeOcctoBody } from '../nodes/OcctoOutagePlan/transport/requestBody';
+import { DEFAULT_BASE_URL, OCCTO_APIS, QUOTA_EXCEEDED_TEXT, WIRE_DEFAULTS } from '../nodes/OcctoOutagePlan/mapping';
+import { authenticateOcctoRequest } from '../nodes/OcctoOutagePlan/transport/authenticate';
 
 const pathOverrides: INodeProperties[] = Object.values(OCCTO_APIS).map((api) => ({
 	displayName: `Path of ${api.id} (${api.nameJa})`,
@@ -24,15 +20,71 @@ const pathOverrides: INodeProperties[] = Object.values(OCCTO_APIS).map((api) => 
 	description: `Leave empty to use ${api.defaultPath}`,
 }));
 
-/** The credential test shows only an error's message, so the fix is appended to it. */
-function readCertificateOrExplain(credentials: ICredentialDataDecryptedObject) {
-	try {
-		return readClientCertificate(credentials);
-	} catch (error) {
-		const problem = error as Error & { fix?: string };
-		throw new ApplicationError(problem.fix ? `${problem.message}. ${problem.fix}` : problem.message, { level: 'warning' });
-	}
-}
+const advanced = (property: INodeProperties): INodeProperties => ({ ...property, displayOptions: { show: { advancedSettings: [true] } } });
+
+const advancedSettings: INodeProperties[] = [
+	advanced({
+		displayName: 'Result Code Header',
+		name: 'resultCodeHeader',
+		type: 'string',
+		default: WIRE_DEFAULTS.resultCodeHeader,
+		description: 'HTTP response header that carries OCCTO\'s result code (looked up ignoring upper/lower case)',
+	}),
+	advanced({
+		displayName: 'Success Codes',
+		name: 'successCodes',
+		type: 'string',
+		default: WIRE_DEFAULTS.successCodes.join(', '),
+		description: 'Result code(s) that mean success, separated by commas. Any other code is an error.',
+	}),
+	advanced({
+		displayName: 'Quota Exceeded Codes',
+		name: 'quotaExceededCodes',
+		type: 'string',
+		default: WIRE_DEFAULTS.quotaExceededCodes.join(', '),
+		description: `Result code(s) that mean the 1000 daily calls are used up, separated by commas. The message 「${QUOTA_EXCEEDED_TEXT}」 is always recognised whatever its code.`,
+	}),
+	advanced({
+		displayName: 'Result Message Header',
+		name: 'resultMessageHeader',
+		type: 'string',
+		default: WIRE_DEFAULTS.resultMessageHeader,
+		description: 'HTTP response header that may carry an error message (otherwise the message is read from the answer body)',
+	}),
+	advanced({
+		displayName: 'Register File Part Name',
+		name: 'registerFilePart',
+		type: 'string',
+		default: WIRE_DEFAULTS.registerFilePart,
+		description: 'Name of the multipart part that carries the plan XML when registering (作業停止計画登録, BA13B101)',
+	}),
+	advanced({
+		displayName: 'List Root Elements',
+		name: 'listRoots',
+		type: 'string',
+		default: WIRE_DEFAULTS.listRoots.join(', '),
+		description: 'Root element(s) a list answer may have, separated by commas. An answer with another root is an error, not an empty list.',
+	}),
+	advanced({
+		displayName: 'Row Elements',
+		name: 'rowElements',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. OUTAGE_PLAN_INFO, SUBMISSION_INFO',
+		description:
+			'Leave empty: rows are found by the shape of the answer (the repeated element under the root or under one wrapper element), whatever they are called. Set names here only if an answer holds other elements beside its rows.',
+	}),
+	advanced({
+		displayName: 'Field Names',
+		name: 'fieldNames',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		placeholder: 'UKETSUKE_NO = occtoReceptionNo',
+		description:
+			'Extra OCCTO element → output field mappings, one per line (ELEMENT = fieldName). Known names such as OCCTO_RECEPTION_NO and STAT are mapped already; unknown elements keep their own names.',
+	}),
+];
 
 export class OcctoWebApi implements ICredentialType {
 	name = 'occtoWebApi';
@@ -153,6 +205,15 @@ export class OcctoWebApi implements ICredentialType {
 		},
 		...pathOverrides,
 		{
+			displayName: 'Advanced Settings',
+			name: 'advancedSettings',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether to change how OCCTO's answers are read. The defaults follow our reading of OCCTO's WebAPI; change them only when OCCTO's 「WebAPI仕様書（作業停止計画）」 says otherwise.",
+		},
+		...advancedSettings,
+		{
 			displayName:
 				'Testing this credential calls 作業停止計画受付ファイル一覧取得 (BA13B006) once and so spends one of the 1000 OCCTO API calls of the day.',
 			name: 'testNotice',
@@ -165,28 +226,8 @@ export class OcctoWebApi implements ICredentialType {
 	authenticate: IAuthenticate = async (
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> => {
-		const { agentOptions } = readCertificateOrExplain(credentials);
-		const fields = (typeof requestOptions.body === 'object' && requestOptions.body !== null ? requestOptions.body : {}) as OcctoRequestFields;
-		const { body, contentType } = encodeOcctoBody(fields, {
-			userId: String(credentials.userId ?? ''),
-			password: String(credentials.password ?? ''),
-		});
-		return {
-			...requestOptions,
-			body,
-			headers: { ...requestOptions.headers, 'content-type': contentType },
-			agentOptions: { ...requestOptions.agentOptions, ...agentOptions },
-			skipSslCertificateValidation: credentials.ignoreTlsErrors === true,
-		};
-	};
+	): Promise<IHttpRequestOptions> => authenticateOcctoRequest(credentials, requestOptions);
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: `={{$credentials.overridePaths && $credentials.pathBA13B006 ? $credentials.pathBA13B006 : "${OCCTO_APIS.BA13B006.defaultPath}"}}`,
-			method: 'POST',
-			body: {},
-		},
-	};
+	// No `test` request here: n8n would prefer it, and a request test cannot read OCCTO's result-code header.
+	// The nodes' methods.credentialTest (testedBy) calls BA13B006 through our own transport instead.
 }

@@ -6,6 +6,8 @@ import * as iconv from 'iconv-lite';
 
 import type { OcctoApiId } from '../nodes/OcctoOutagePlan/mapping';
 import { OCCTO_APIS, RESULT_CODE_HEADER } from '../nodes/OcctoOutagePlan/mapping';
+import type { OcctoProfile } from '../simulators/occto/profiles';
+import { profileCredentialFields } from '../simulators/occto/profiles';
 
 export interface PlanOverrides {
 	senderCode?: string | null;
@@ -148,10 +150,11 @@ export function p12Tls(certs: { caPem: string; p12Passphrase: string }, p12Base6
 
 /** The n8n credential (OCCTO WebAPI) for the simulator's user U0000001 with its PKCS#12 certificate. */
 export function simulatorCredential(
-	sim: { url: string; certs: { clientP12Base64: string; p12Passphrase: string; caPem: string } },
+	sim: { url: string; certs: { clientP12Base64: string; p12Passphrase: string; caPem: string }; profile?: OcctoProfile },
 	overrides: Record<string, string | boolean> = {},
 ): Record<string, string | boolean> {
 	return {
+		...(sim.profile ? profileCredentialFields(sim.profile) : {}),
 		userId: 'U0000001',
 		password: 'sim-password-1',
 		bundleFormat: 'pkcs12',
@@ -160,7 +163,6 @@ export function simulatorCredential(
 		caPem: sim.certs.caPem,
 		ignoreTlsErrors: false,
 		baseUrl: sim.url,
-		overridePaths: false,
 		...overrides,
 	};
 }

@@ -6,7 +6,8 @@ import path from 'node:path';
 
 import forge from 'node-forge';
 
-import { DecodeError, decodeBase64ZipXml, encodeXml, toArray } from '../nodes/shared/codecs';
+import { DecodeError, encodeXml, toArray } from '../nodes/shared/codecs';
+import { decodeBase64ZipXml } from '../nodes/shared/zipXmlStream';
 import type { XmlObject } from '../nodes/shared/codecs';
 import {
 	ERROR_DETAIL_ROW,

@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as outagePlan from './actions/outagePlan';
 import { router } from './actions/router';
 import * as submission from './actions/submission';
+import { testOcctoCredential } from './transport/credentialTest';
 
 export class OcctoOutagePlan implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,7 +19,7 @@ export class OcctoOutagePlan implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'occtoWebApi', required: true }],
+		credentials: [{ name: 'occtoWebApi', required: true, testedBy: 'occtoWebApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -35,6 +36,8 @@ export class OcctoOutagePlan implements INodeType {
 			...submission.description,
 		],
 	};
+
+	methods = { credentialTest: { occtoWebApiTest: testOcctoCredential } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -47,7 +47,8 @@ export const RESULT_CODE_HEADER = 'resultcode';
 /** ASSUMPTION 5: an error's text may come in this header (Shift_JIS, percent-encoded) or in the body. */
 export const RESULT_MESSAGE_HEADER = 'resultmessage';
 
-/** ASSUMPTION 5: result codes. `0000` is documented; the rest are placeholders the simulator uses too. */
+/** ASSUMPTION 5: result codes. `0000` is documented; the rest are placeholders the simulator uses too.
+ * Success and quota codes can be changed in the credential (Advanced Settings) without code. */
 export const RESULT_CODES = {
 	ok: '0000',
 	authError: '1001',
@@ -80,8 +81,12 @@ export const DAILY_CALL_LIMIT = 1000;
 export const BUSINESS_PROTOCOL = { bpidVersion: '3A', bpidSubAgency: 'S1', infoCategoryCode: '0001' } as const;
 
 /**
- * ASSUMPTION 6: list documents mirror the FIT style: SBD-MSG/<ROW_ELEMENT>/{…}. Field names map to the
- * camelCase keys the node outputs; unknown elements are passed through under their own names.
+ * ASSUMPTION 6: list documents mirror the FIT style: SBD-MSG/<ROW_ELEMENT>/{…}. The node does NOT depend on
+ * the row element names: rows are found by shape (the repeated element under the root or one wrapper,
+ * nodes/shared/listShape.ts). The names below are what the simulator sends and what the node takes for a
+ * row rather than a wrapper. Field names map to the camelCase keys the node outputs; unknown elements pass
+ * through under their own names. Accepted roots, row names and extra field names can be changed in the
+ * credential (Advanced Settings).
  */
 export const LIST_ROOT = 'SBD-MSG';
 export const OUTAGE_PLAN_ROW = 'OUTAGE_PLAN_INFO';
@@ -101,6 +106,9 @@ export const ROW_FIELDS: Record<string, string> = {
 	ERR_MSG: 'errorMessage',
 	ERR_ELEM: 'errorElement',
 };
+
+/** Every item of a list keeps the name of the element its row came from, under this key. */
+export const ROW_ELEMENT_KEY = 'rowElement';
 
 /** ASSUMPTION 6: 受付ステータス codes and names. */
 export const SUBMISSION_STATUS = {
@@ -160,3 +168,56 @@ export const RECEPTION_NO_PATTERN = /^\d{10}$/;
  * Shift_JIS (charset from Content-Type when given). Successful ZIP answers are Base64 text/plain.
  */
 export const ERROR_BODY_DEFAULT_CHARSET = 'Shift_JIS';
+
+/** Row element names the node knows (never mistaken for a wrapper around rows). */
+export const KNOWN_ROW_ELEMENTS = [OUTAGE_PLAN_ROW, SUBMISSION_ROW, ERROR_DETAIL_ROW, REGISTER_ANSWER.row];
+
+/**
+ * Defaults of the credential's Advanced Settings: every wire assumption that decides whether an answer is a
+ * success or a failure, changeable without code when OCCTO's specification says otherwise.
+ */
+export const WIRE_DEFAULTS = {
+	resultCodeHeader: RESULT_CODE_HEADER,
+	successCodes: [RESULT_CODES.ok],
+	quotaExceededCodes: [RESULT_CODES.quotaExceeded],
+	resultMessageHeader: RESULT_MESSAGE_HEADER,
+	registerFilePart: PARAM.file,
+	listRoots: [LIST_ROOT],
+} as const;
+
+// ---- Local plan validation (Outage Plan → Validate, and Register's "Validate Before Sending") ----
+
+/**
+ * ASSUMPTION 9: where the business protocol sits in the header. The spec says JPC11 is the BPID; the node
+ * writes BPID版 on its own in JPC03 and the BPID as BPID版 + 副機関コード (`3AS1`) in JPC11, and checks the same.
+ */
+export const PLAN_HEADER_PROTOCOL = {
+	bpidVersionElement: 'JPC03',
+	bpidElement: 'JPC11',
+	bpid: `${BUSINESS_PROTOCOL.bpidVersion}${BUSINESS_PROTOCOL.bpidSubAgency}`,
+} as const;
+
+/**
+ * SPEC: JP06116 (対象年月日) is a date. ASSUMPTION 10: it is written YYYYMMDD, and so are the STR_DATE /
+ * END_DATE elements of the node's example plan data; every element with one of these names, anywhere in the
+ * plan body, must be a real calendar date in that form.
+ */
+export const PLAN_DATE_ELEMENTS: Record<string, 'YYYYMMDD' | 'YYYYMMDDHHMM' | 'YYYYMMDDHHMMSS'> = {
+	JP06116: 'YYYYMMDD',
+	STR_DATE: 'YYYYMMDD',
+	END_DATE: 'YYYYMMDD',
+};
+
+/** ASSUMPTION 11: the largest plan file OCCTO accepts on register, counted in bytes as sent (10 MB). */
+export const MAX_PLAN_BYTES = 10 * 1024 * 1024;
+
+/** SPEC (standard plan XML): what the header and body codes the checks name mean, for messages. */
+export const PLAN_ELEMENT_LABELS: Record<string, string> = {
+	JPC03: 'BPID版',
+	JPC11: 'BPID',
+	JP00002: '情報区分コード',
+	JP06110: '送信者コード',
+	JP06111: '送信者名称',
+	JP06358: '提出先事業者コード',
+	JP06116: '対象年月日',
+};

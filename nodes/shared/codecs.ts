@@ -1,8 +1,9 @@
 // Base64 / ZIP / character encoding / XML codecs, written once and used by the nodes, the simulators,
-// the tests and the benchmarks alike.
+// the tests and the benchmarks alike. Reading ZIP answers as a stream lives in zipXmlStream.ts.
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import * as iconv from 'iconv-lite';
-import JSZip from 'jszip';
+import type { Zippable } from 'fflate';
+import { zipSync } from 'fflate';
 
 export type XmlEncoding = 'Shift_JIS' | 'UTF-8';
 
@@ -47,70 +48,11 @@ export function decodeBase64(text: string): Buffer {
 	return Buffer.from(compact, 'base64');
 }
 
-/** Reads every file of a ZIP, refusing archives past the limits before and while inflating. */
-export async function unzip(bytes: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipEntry[]> {
-	let zip: JSZip;
-	try {
-		zip = await JSZip.loadAsync(bytes, { checkCRC32: false, createFolders: false });
-	} catch (error) {
-		throw decodeError(`the answer is not a readable ZIP archive (${(error as Error).message})`, 'zip');
-	}
-	const files = Object.values(zip.files).filter((file) => !file.dir);
-	if (files.length > limits.maxEntries) {
-		throw new DecodeError(`the ZIP holds ${files.length} entries, more than the limit of ${limits.maxEntries}`, 'limit');
-	}
-	let declared = 0;
-	for (const file of files) {
-		// jszip keeps the central directory's sizes here; a liar is caught by the streaming count below.
-		declared += (file as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0;
-	}
-	if (declared > limits.maxUncompressedBytes) {
-		throw new DecodeError(tooLarge(declared, limits), 'limit');
-	}
-	const entries: ZipEntry[] = [];
-	let total = 0;
-	for (const file of files) {
-		const chunks: Buffer[] = [];
-		await new Promise<void>((resolve, reject) => {
-			// jszip's own chunked stream (not in its typings) lets us stop inflating at the limit
-			const stream = (file as unknown as { internalStream(type: 'nodebuffer'): InflateStream }).internalStream('nodebuffer');
-			stream
-				.on('data', (chunk: Buffer) => {
-					total += chunk.length;
-					if (total > limits.maxUncompressedBytes) {
-						stream.pause();
-						reject(new DecodeError(tooLarge(total, limits), 'limit'));
-						return;
-					}
-					chunks.push(chunk);
-				})
-				.on('error', (error: Error) =>
-					reject(new DecodeError(`the ZIP entry "${file.name}" is corrupt (${error.message})`, 'zip')),
-				)
-				.on('end', () => resolve())
-				.resume();
-		});
-		entries.push({ name: file.name, data: Buffer.concat(chunks) });
-	}
-	return entries;
-}
-
-function tooLarge(bytes: number, limits: ZipLimits): string {
-	return `the ZIP would decompress to ${bytes} bytes or more, past the limit of ${limits.maxUncompressedBytes} bytes`;
-}
-
-interface InflateStream {
-	on(event: 'data', listener: (chunk: Buffer) => void): InflateStream;
-	on(event: 'error', listener: (error: Error) => void): InflateStream;
-	on(event: 'end', listener: () => void): InflateStream;
-	pause(): InflateStream;
-	resume(): InflateStream;
-}
-
+/** Writes a ZIP (the simulator's answers and the tests' fixtures). */
 export async function zip(entries: ZipEntry[]): Promise<Buffer> {
-	const archive = new JSZip();
-	for (const entry of entries) archive.file(entry.name, entry.data, { date: new Date(Date.UTC(2024, 0, 1)) });
-	return await archive.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
+	const files: Zippable = {};
+	for (const entry of entries) files[entry.name] = [entry.data, { level: 6, mtime: new Date(Date.UTC(2024, 0, 1)) }];
+	return Buffer.from(zipSync(files));
 }
 
 export async function zipToBase64(entries: ZipEntry[]): Promise<string> {
@@ -160,7 +102,7 @@ export function encodeXml(xml: string, encoding: XmlEncoding): Buffer {
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // Keys that could reach an object's prototype are kept but renamed, so they stay inert data.
-const inertName = (name: string) => (UNSAFE_KEYS.has(name) ? `_${name}` : name);
+export const inertName = (name: string) => (UNSAFE_KEYS.has(name) ? `_${name}` : name);
 
 const parser = new XMLParser({
 	ignoreAttributes: false,
@@ -201,19 +143,6 @@ const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '
 /** A plain object (as parseXml returns) back to XML text, without a declaration. */
 export function buildXml(document: object): string {
 	return builder.build(document) as string;
-}
-
-/** Base64 → ZIP → bytes → text → object, in one call. Returns every stage for callers that keep the raw data. */
-export async function decodeBase64ZipXml(
-	base64: string,
-	limits: ZipLimits = DEFAULT_ZIP_LIMITS,
-): Promise<{ zipBytes: Buffer; fileName: string; xmlBytes: Buffer; xml: string; document: XmlObject }> {
-	const zipBytes = decodeBase64(base64);
-	const entries = await unzip(zipBytes, limits);
-	const entry = entries.find((e) => e.name.toLowerCase().endsWith('.xml')) ?? entries[0];
-	if (!entry) throw new DecodeError('the ZIP archive is empty', 'zip');
-	const xml = decodeXmlBytes(entry.data);
-	return { zipBytes, fileName: entry.name, xmlBytes: entry.data, xml, document: parseXml(xml) };
 }
 
 /** XML text → encoded bytes → ZIP → Base64: how OCCTO answers (used by the simulator and tests). */

@@ -2,6 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import type { OcctoProfileName } from './profiles';
+import { OCCTO_PROFILES, profileCredentialFields } from './profiles';
 import { startOcctoSimulator } from './server';
 
 function flag(name: string, fallback: string): string {
@@ -10,6 +12,10 @@ function flag(name: string, fallback: string): string {
 }
 
 async function main() {
+	if (!(flag('profile', 'standard') in OCCTO_PROFILES)) {
+		console.error(`--profile must be one of ${Object.keys(OCCTO_PROFILES).join(', ')}`);
+		process.exit(2);
+	}
 	const root = path.resolve(__dirname, '..', '..', '..');
 	const certDir = path.resolve(flag('cert-dir', path.join(root, '.runtime', 'occto-certs')));
 	const simulator = await startOcctoSimulator({
@@ -18,6 +24,7 @@ async function main() {
 		certDir,
 		seedPlans: Number(flag('seed-plans', '12')),
 		statusDelayMs: Number(flag('status-delay', '3000')),
+		profile: flag('profile', 'standard') as OcctoProfileName,
 	});
 	// what tooling needs to build an n8n credential for the simulator (test-only values)
 	const credential = {
@@ -30,9 +37,10 @@ async function main() {
 		baseUrl: simulator.url,
 		ignoreTlsErrors: false,
 		overridePaths: false,
+		...profileCredentialFields(simulator.profile),
 	};
 	writeFileSync(path.join(certDir, 'credentials.json'), JSON.stringify(credential, null, 2), { mode: 0o600 });
-	console.log(`OCCTO simulator (test only) listening on ${simulator.url}`);
+	console.log(`OCCTO simulator (test only, wire profile "${simulator.profile.name}") listening on ${simulator.url}`);
 	console.log(`  admin API:    ${simulator.adminUrl}  (POST /calls {userId,count}, POST /fault {fault}, POST /clock {now}, GET /submissions, POST /reset)`);
 	console.log(`  certificates: ${certDir}  (ca.pem, client.pem, client.key, client-encrypted.key, client.p12, client.p12.b64)`);
 	console.log(`  users:        U0000001 / sim-password-1, U0000002 / sim-password-2  (client certificate CN must match)`);

@@ -11,6 +11,7 @@ import type { TLSSocket } from 'node:tls';
 import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
 
 import * as iconv from 'iconv-lite';
+import JSZip from 'jszip';
 
 import type { XmlEncoding, XmlObject } from '../../nodes/shared/codecs';
 import { DecodeError, buildXml, decodeXmlBytes, encodeXml, encodeXmlZipBase64, hasXmlPath, parseXml } from '../../nodes/shared/codecs';
@@ -19,7 +20,6 @@ import type { OcctoApiId } from '../../nodes/OcctoOutagePlan/mapping';
 import {
 	DAILY_CALL_LIMIT,
 	ENVELOPE,
-	ERROR_DETAIL_ROW,
 	LIST_ROOT,
 	OCCTO_APIS,
 	OUTAGE_PLAN_ROW,
@@ -30,13 +30,13 @@ import {
 	REGISTER_ANSWER,
 	REQUIRED_BODY_CODES,
 	REQUIRED_ENVELOPE_PATHS,
-	RESULT_CODE_HEADER,
 	RESULT_CODES,
-	SUBMISSION_ROW,
 	SUBMISSION_STATUS,
 } from '../../nodes/OcctoOutagePlan/mapping';
 import type { OcctoSimulatorCerts } from './certs';
 import { loadOrCreateCerts } from './certs';
+import type { OcctoProfile, OcctoProfileName } from './profiles';
+import { OCCTO_PROFILES } from './profiles';
 
 export type { OcctoSimulatorCerts } from './certs';
 
@@ -58,10 +58,13 @@ export interface OcctoSimulatorOptions {
 	seedPlans?: number;
 	certDir?: string;
 	encoding?: XmlEncoding;
+	/** Wire profile (simulators/occto/profiles.ts); default "standard". */
+	profile?: OcctoProfileName;
 }
 
 export interface OcctoSimulator {
 	url: string;
+	profile: OcctoProfile;
 	adminUrl?: string;
 	certs: OcctoSimulatorCerts;
 	setCallCount(userId: string, count: number): void;
@@ -202,6 +205,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 	const statusDelayMs = options.statusDelayMs ?? 300;
 	const seedPlans = options.seedPlans ?? 3;
 	const encoding: XmlEncoding = options.encoding ?? 'Shift_JIS';
+	const profile = OCCTO_PROFILES[options.profile ?? 'standard'];
 	const calls = new Map<string, { day: string; count: number }>();
 	const submissions: Submission[] = [];
 	const requests: OcctoSimulator['requests'] = [];
@@ -275,8 +279,11 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		}
 	};
 
-	const listXml = (rowElement: string, rows: object[]) =>
-		buildXml({ [LIST_ROOT]: rows.length ? { [rowElement]: rows } : '' });
+	const listXml = (list: keyof OcctoProfile['rows'], rows: object[]) => {
+		const { row, wrapper } = profile.rows[list];
+		if (!rows.length) return buildXml({ [LIST_ROOT]: '' });
+		return buildXml({ [LIST_ROOT]: wrapper ? { [wrapper]: { [row]: rows } } : { [row]: rows } });
+	};
 
 	const validate = (submission: Submission) => {
 		const document = parseXml(submission.xml);
@@ -327,7 +334,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 			timers.add(timer);
 			return buildXml({
 				[REGISTER_ANSWER.root]: {
-					[REGISTER_ANSWER.row]: {
+					[profile.rows.receipt.row]: {
 						OCCTO_RECEPTION_NO: submission.receptionNo,
 						PLAN_DIVISION: submission.planDivision,
 						STAT: submission.status.code,
@@ -348,7 +355,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 					SBMIT_DAYTIME: jstSecond(s.submittedAt),
 					LAST_UPD_DAYTIME: jstSecond(s.updatedAt),
 				}));
-			return listXml(SUBMISSION_ROW, rows);
+			return listXml('submissions', rows);
 		},
 		BA13B007: (form, userId) => {
 			const receptionNo = form[PARAM.receptionNo];
@@ -360,7 +367,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 				throw new BadRequest(RESULT_CODES.notFound, `受付番号 ${receptionNo} は提出エラーではないため、受信確認メッセージはありません`);
 			}
 			return listXml(
-				ERROR_DETAIL_ROW,
+				'errors',
 				submission.errors.map((e) => ({ OCCTO_RECEPTION_NO: receptionNo, ERR_CD: e.code, ERR_MSG: e.message, ERR_ELEM: e.element })),
 			);
 		},
@@ -385,7 +392,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 					LAST_UPD_DAYTIME: jstSecond(s.updatedAt),
 				});
 			}
-			return listXml(OUTAGE_PLAN_ROW, rows);
+			return listXml('plans', rows);
 		},
 		BA13B102: (form, userId) => {
 			const division = form[PARAM.planDivision];
@@ -409,12 +416,12 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 
 	const apiFor = (urlPath: string): OcctoApiId | undefined => {
 		const clean = urlPath.split('?')[0].replace(/\/+$/, '');
-		const api = Object.values(OCCTO_APIS).find((a) => a.defaultPath === clean || clean.endsWith(`/${a.id}`));
+		const api = Object.values(OCCTO_APIS).find((a) => profile.paths[a.id] === clean || (profile.lenientPaths && clean.endsWith(`/${a.id}`)));
 		return api?.id;
 	};
 
 	const sendError = (res: http.ServerResponse, code: string, message: string) => {
-		res.writeHead(200, { [RESULT_CODE_HEADER]: code, 'content-type': 'text/plain; charset=Shift_JIS' });
+		res.writeHead(200, { [profile.resultCodeHeader]: code, 'content-type': 'text/plain; charset=Shift_JIS' });
 		res.end(iconv.encode(message, 'cp932'));
 	};
 
@@ -436,7 +443,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		if (contentType.startsWith('multipart/form-data') && boundary) {
 			const parsed = parseMultipart(body, boundary.replace(/"/g, ''));
 			form = parsed.fields;
-			file = parsed.files[PARAM.file];
+			file = parsed.files[profile.filePart];
 		} else form = parseForm(body);
 		const userId = form[PARAM.userId];
 		requests.push({ apiId, userId, at: now() });
@@ -445,7 +452,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		if (userId) {
 			const entry = countFor(userId);
 			entry.count++;
-			if (entry.count > DAILY_CALL_LIMIT) return sendError(res, RESULT_CODES.quotaExceeded, QUOTA_EXCEEDED_TEXT);
+			if (entry.count > DAILY_CALL_LIMIT) return sendError(res, profile.quotaExceededCode, QUOTA_EXCEEDED_TEXT);
 		}
 		if (fault === 'slow') await new Promise((resolve) => setTimeout(resolve, faultDelayMs));
 		if (fault === 'html503') return html(res, 503, 'Service Unavailable');
@@ -467,7 +474,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		if (fault === 'resetAfterRegister' && apiId === 'BA13B101') return req.socket.destroy();
 		const answerEncoding: XmlEncoding = answerEncodingFor(xml, fault === 'utf8Answer' ? 'UTF-8' : encoding);
 		if (!OCCTO_APIS[apiId].answersZip) {
-			res.writeHead(200, { [RESULT_CODE_HEADER]: RESULT_CODES.ok, 'content-type': `application/xml; charset=${answerEncoding}` });
+			res.writeHead(200, { [profile.resultCodeHeader]: RESULT_CODES.ok, 'content-type': `application/xml; charset=${answerEncoding}` });
 			return res.end(encodeXml(xml, answerEncoding));
 		}
 		let base64: string;
@@ -475,10 +482,13 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		else if (fault === 'corruptZip') base64 = Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(64, 0x5a)]).toString('base64');
 		else {
 			const fileName = `${apiId}_${jstDate(now())}_${String(++answerSerial).padStart(6, '0')}.xml`;
-			base64 = await encodeXmlZipBase64(fileName, xml, answerEncoding);
+			base64 = profile.dataDescriptors
+				? await streamedZipBase64(fileName, encodeXml(xml, answerEncoding))
+				: await encodeXmlZipBase64(fileName, xml, answerEncoding);
 			if (fault === 'truncatedBase64') base64 = base64.slice(0, Math.floor(base64.length / 2) + 1);
 		}
-		res.writeHead(200, { [RESULT_CODE_HEADER]: RESULT_CODES.ok, 'content-type': 'text/plain; charset=US-ASCII' });
+		if (profile.wrapBase64) base64 = base64.replace(/.{76}/g, '$&\r\n');
+		res.writeHead(200, { [profile.resultCodeHeader]: RESULT_CODES.ok, 'content-type': 'text/plain; charset=US-ASCII' });
 		res.end(base64);
 	};
 
@@ -496,6 +506,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 
 	const simulator: OcctoSimulator = {
 		url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		profile,
 		certs,
 		requests,
 		setCallCount: (userId, count) => {
@@ -575,6 +586,14 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		simulator.adminUrl = `http://127.0.0.1:${(admin.address() as AddressInfo).port}`;
 	}
 	return simulator;
+}
+
+/** A ZIP whose entry sizes follow the data in a data descriptor, as streaming ZIP writers (Java's) produce. */
+async function streamedZipBase64(fileName: string, data: Buffer): Promise<string> {
+	const archive = new JSZip();
+	archive.file(fileName, data, { date: new Date(Date.UTC(2024, 0, 1)) });
+	const bytes = await archive.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', streamFiles: true });
+	return bytes.toString('base64');
 }
 
 /** For tests and benchmarks that want an answer without a server. */

@@ -1,13 +1,22 @@
 // Parameters and output shaping shared by the OCCTO operations.
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { XmlObject, XmlValue } from '../../shared/codecs';
-import { toArray } from '../../shared/codecs';
 import { toJstDigits } from '../../shared/japanTime';
-import { LIST_ROOT, RECEPTION_NO_PATTERN, ROW_FIELDS } from '../mapping';
-import type { OcctoAnswer, OcctoCallOptions } from '../transport';
-import { certificateHints, getOcctoConnection } from '../transport';
+import type { OcctoApiId } from '../mapping';
+import { RECEPTION_NO_PATTERN, ROW_ELEMENT_KEY } from '../mapping';
+import type { OcctoCallOptions, OcctoListAnswer } from '../transport';
+import { apiLabel, certificateHints, getOcctoConnection } from '../transport';
+import type { QuotaSnapshot } from '../transport/quota';
+
+/** What toItems needs of an answer: the day's quota and, for Attach Original Files, the bytes as received. */
+interface AnswerFiles {
+	quota: QuotaSnapshot;
+	fileName?: string;
+	xmlBytes?: Buffer;
+	zipBytes?: Buffer;
+}
 
 export const DEFAULT_STOP_BEFORE = 950;
 
@@ -158,20 +167,6 @@ function plain(value: XmlValue): unknown {
 	return value;
 }
 
-/** One list row with OCCTO's element names turned into readable keys (unknown elements kept as they are). */
-export function mapRow(row: XmlValue): IDataObject {
-	if (typeof row !== 'object' || row === null || Array.isArray(row)) return { value: plain(row) as string };
-	const out: IDataObject = {};
-	for (const [key, value] of Object.entries(row)) out[ROW_FIELDS[key] ?? key] = plain(value) as IDataObject;
-	return out;
-}
-
-export function listRows(document: XmlObject, rowElement: string): IDataObject[] {
-	const root = document[LIST_ROOT];
-	if (typeof root !== 'object' || root === null || Array.isArray(root)) return [];
-	return toArray(root[rowElement]).map(mapRow);
-}
-
 export function documentToJson(document: XmlObject): IDataObject {
 	return plain(document) as IDataObject;
 }
@@ -180,7 +175,7 @@ export function documentToJson(document: XmlObject): IDataObject {
 export async function toItems(
 	this: IExecuteFunctions,
 	rows: IDataObject[],
-	answer: OcctoAnswer,
+	answer: AnswerFiles,
 	attachOriginal: boolean,
 	itemIndex: number,
 	baseName: string,
@@ -196,11 +191,10 @@ export async function toItems(
 	}));
 }
 
-async function originalFiles(this: IExecuteFunctions, answer: OcctoAnswer, baseName: string) {
+async function originalFiles(this: IExecuteFunctions, answer: AnswerFiles, baseName: string) {
 	const xmlName = answer.fileName ?? `${baseName}.xml`;
-	const binary: INodeExecutionData['binary'] = {
-		xml: await this.helpers.prepareBinaryData(answer.xmlBytes, xmlName, 'application/xml'),
-	};
+	const binary: INodeExecutionData['binary'] = {};
+	if (answer.xmlBytes) binary.xml = await this.helpers.prepareBinaryData(answer.xmlBytes, xmlName, 'application/xml');
 	if (answer.zipBytes) {
 		binary.zip = await this.helpers.prepareBinaryData(answer.zipBytes, xmlName.replace(/\.xml$/i, '') + '.zip', 'application/zip');
 	}
@@ -232,4 +226,24 @@ export function applyLimit(this: IExecuteFunctions, rows: IDataObject[], itemInd
 	if (this.getNodeParameter('returnAll', itemIndex, false) as boolean) return rows;
 	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
 	return rows.slice(0, limit);
+}
+
+/** A recognisably empty list is not an error, but it is said out loud next to the (missing) output. */
+export function hintIfEmpty(this: IExecuteFunctions, apiId: OcctoApiId, answer: OcctoListAnswer, what: string): void {
+	if (!answer.empty) return;
+	this.addExecutionHints({
+		message: `OCCTO returned an empty list for ${apiLabel(apiId)} (${answer.path.map((name) => `<${name}>`).join('/')} has no ${what}).`,
+		type: 'info',
+		location: 'outputPane',
+	});
+}
+
+/** A filter on a field the rows do not have would silently match nothing: refuse it, naming what the rows hold. */
+export function requireField(this: { getNode(): INode }, rows: IDataObject[], key: string, filterLabel: string, itemIndex: number): void {
+	const row = rows.find((candidate) => candidate[key] === undefined);
+	if (!row) return;
+	throw new NodeOperationError(this.getNode(), `${filterLabel} needs the field "${key}", which OCCTO's rows do not have`, {
+		itemIndex,
+		description: `A <${String(row[ROW_ELEMENT_KEY])}> row holds: ${Object.keys(row).filter((name) => name !== ROW_ELEMENT_KEY).join(', ')}. If OCCTO names this field differently, map it in "Field Names" in the credential's Advanced Settings (e.g. THE_ELEMENT = ${key}).`,
+	});
 }

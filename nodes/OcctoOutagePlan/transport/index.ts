@@ -5,8 +5,10 @@ import type { IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflo
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { XmlObject, ZipLimits } from '../../shared/codecs';
-import { DecodeError, decodeBase64ZipXml, decodeXmlBytes, parseXml } from '../../shared/codecs';
+import { DecodeError, decodeXmlBytes } from '../../shared/codecs';
 import { apiError, excerpt, redact } from '../../shared/execution';
+import { ListShapeError } from '../../shared/listShape';
+import { decodeBase64ZipXml } from '../../shared/zipXmlStream';
 import type { OcctoApiId } from '../mapping';
 import {
 	DAILY_CALL_LIMIT,
@@ -14,16 +16,18 @@ import {
 	ERROR_BODY_DEFAULT_CHARSET,
 	OCCTO_APIS,
 	QUOTA_EXCEEDED_TEXT,
-	RESULT_CODE_HEADER,
 	RESULT_CODE_MEANINGS,
 	RESULT_CODES,
-	RESULT_MESSAGE_HEADER,
 } from '../mapping';
 import type { ClientCertificateInfo } from './clientCertificate';
 import { CertificateSetupError, readClientCertificate } from './clientCertificate';
+import type { ListAnswer } from './listAnswer';
+import { readListAnswer } from './listAnswer';
 import type { QuotaSnapshot } from './quota';
 import { occtoQuota } from './quota';
 import type { OcctoRequestFields } from './requestBody';
+import type { OcctoWireSettings } from './wireSettings';
+import { WireSettingError, readWireSettings } from './wireSettings';
 
 type OcctoContextFunctions = IExecuteFunctions | IPollFunctions;
 
@@ -44,18 +48,8 @@ export interface OcctoConnection {
 	certificate: ClientCertificateInfo;
 	/** Strings that must never be shown, for scrubbing server texts that echo input. */
 	secrets: string[];
-}
-
-export interface OcctoAnswer {
-	resultCode: string;
-	/** Parsed XML (ZIP answers are unpacked first). */
-	document: XmlObject;
-	xml: string;
-	xmlBytes: Buffer;
-	/** The ZIP as received, for ZIP answers. */
-	zipBytes?: Buffer;
-	fileName?: string;
-	quota: QuotaSnapshot;
+	/** Wire assumptions, from the credential's Advanced Settings or mapping.ts. */
+	wire: OcctoWireSettings;
 }
 
 const connections = new WeakMap<object, Promise<OcctoConnection>>();
@@ -87,6 +81,15 @@ async function loadConnection(this: OcctoContextFunctions): Promise<OcctoConnect
 		}
 		throw new NodeOperationError(this.getNode(), error as Error);
 	}
+	let wire: OcctoWireSettings;
+	try {
+		wire = readWireSettings(credential);
+	} catch (error) {
+		if (error instanceof WireSettingError) {
+			throw new NodeOperationError(this.getNode(), `OCCTO WebAPI credential, Advanced Settings: ${error.message}`, { description: error.fix });
+		}
+		throw error;
+	}
 	const paths = {} as Record<OcctoApiId, string>;
 	for (const api of Object.values(OCCTO_APIS)) {
 		const override = credential.overridePaths === true ? String(credential[`path${api.id}`] ?? '').trim() : '';
@@ -101,6 +104,7 @@ async function loadConnection(this: OcctoContextFunctions): Promise<OcctoConnect
 		paths,
 		certificate,
 		secrets,
+		wire,
 	};
 }
 
@@ -114,29 +118,80 @@ export function certificateHints(certificate: ClientCertificateInfo) {
 	return [{ message, type: 'warning' as const, location: 'outputPane' as const }];
 }
 
-interface RawResponse {
+export interface RawResponse {
 	body: Buffer;
 	headers: Record<string, string | string[] | undefined>;
 	statusCode: number;
 }
 
+/** Header lookup ignoring case (OCCTO-like servers differ: resultcode, ResultCode). */
 function header(response: RawResponse, name: string): string | undefined {
-	const value = response.headers[name] ?? response.headers[name.toLowerCase()];
-	return Array.isArray(value) ? value[0] : value;
+	const wanted = name.toLowerCase();
+	for (const key in response.headers) {
+		if (key.toLowerCase() !== wanted) continue;
+		const value = response.headers[key];
+		return Array.isArray(value) ? value[0] : value;
+	}
+	return undefined;
 }
 
-function apiLabel(apiId: OcctoApiId): string {
+export function apiLabel(apiId: OcctoApiId): string {
 	return `${OCCTO_APIS[apiId].nameJa} (${apiId})`;
 }
 
-/** One OCCTO call. Throws NodeOperationError before sending when the quota guard stops it. */
-export async function callOcctoApi(
+/** What an answer means before its body is read. Pure, so the credential test judges answers the same way. */
+export type AnswerVerdict =
+	| { ok: true; resultCode: string }
+	| { ok: false; kind: 'http'; statusCode: number; text: string }
+	| { ok: false; kind: 'quota'; resultCode: string | undefined; message: string }
+	| { ok: false; kind: 'noResultCode'; message: string }
+	| { ok: false; kind: 'rejected'; resultCode: string; message: string };
+
+export function judgeAnswer(response: RawResponse, wire: OcctoWireSettings, secrets: string[]): AnswerVerdict {
+	const body = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body ?? '');
+	if (response.statusCode !== 200) {
+		return { ok: false, kind: 'http', statusCode: response.statusCode, text: redact(excerpt(decodeText(body, header(response, 'content-type'))), secrets) };
+	}
+	const resultCode = header(response, wire.resultCodeHeader)?.trim();
+	if (resultCode !== undefined && wire.successCodes.includes(resultCode)) return { ok: true, resultCode };
+	const message = redact(resultMessage(response, body, wire), secrets);
+	if ((resultCode !== undefined && wire.quotaExceededCodes.includes(resultCode)) || message.includes(QUOTA_EXCEEDED_TEXT)) {
+		return { ok: false, kind: 'quota', resultCode, message };
+	}
+	if (resultCode === undefined) return { ok: false, kind: 'noResultCode', message };
+	return { ok: false, kind: 'rejected', resultCode, message };
+}
+
+/** Sends one request through n8n with the credential's mutual TLS and login fields. */
+async function send(this: OcctoContextFunctions, connection: OcctoConnection, apiId: OcctoApiId, fields: OcctoRequestFields, timeoutMs: number) {
+	return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+		method: 'POST',
+		baseURL: connection.baseUrl,
+		url: connection.paths[apiId],
+		body: fields as unknown as IDataObject,
+		encoding: 'arraybuffer',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		timeout: timeoutMs,
+	})) as RawResponse;
+}
+
+interface Exchange {
+	connection: OcctoConnection;
+	resultCode: string;
+	body: Buffer;
+	quota: () => QuotaSnapshot;
+}
+
+/** Quota guard → one call → HTTP status and result code checked. Throws NodeOperationError before sending when the guard stops it. */
+async function exchange(
 	this: OcctoContextFunctions,
 	apiId: OcctoApiId,
 	fields: OcctoRequestFields,
 	options: OcctoCallOptions,
-	itemIndex = 0,
-): Promise<OcctoAnswer> {
+	itemIndex: number,
+): Promise<Exchange> {
 	const connection = await getOcctoConnection.call(this);
 	const used = occtoQuota.used(connection.userId);
 	if (used >= DAILY_CALL_LIMIT) {
@@ -156,84 +211,125 @@ export async function callOcctoApi(
 
 	let response: RawResponse;
 	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
-			method: 'POST',
-			baseURL: connection.baseUrl,
-			url: connection.paths[apiId],
-			body: fields as unknown as IDataObject,
-			encoding: 'arraybuffer',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
-			timeout: options.timeoutMs,
-		})) as RawResponse;
+		response = await send.call(this, connection, apiId, fields, options.timeoutMs);
 	} catch (error) {
 		throw networkError(this, apiId, error, connection, itemIndex);
 	}
-	const body = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body ?? '');
-	const quota = () => occtoQuota.snapshot(connection.userId);
-
-	if (response.statusCode !== 200) {
-		const text = redact(excerpt(decodeText(body, header(response, 'content-type'))), connection.secrets);
-		throw apiError(this, {
-			itemIndex,
-			httpCode: String(response.statusCode),
-			message: `OCCTO answered HTTP ${response.statusCode} to ${apiLabel(apiId)} instead of an API answer`,
-			description: `The server (or a proxy in front of it) said: "${text || '(empty body)'}". This is usually maintenance or a network problem; try again later. The call still counts against today's quota.`,
-		});
+	const verdict = judgeAnswer(response, connection.wire, connection.secrets);
+	if (!verdict.ok) {
+		if (verdict.kind === 'quota') occtoQuota.markExhausted(connection.userId);
+		throw verdictError(this, apiId, verdict, connection.wire, itemIndex);
 	}
+	const body = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body ?? '');
+	return { connection, resultCode: verdict.resultCode, body, quota: () => occtoQuota.snapshot(connection.userId) };
+}
 
-	const resultCode = header(response, RESULT_CODE_HEADER)?.trim();
-	if (resultCode !== RESULT_CODES.ok) {
-		const message = redact(resultMessage(response, body), connection.secrets);
-		if (resultCode === RESULT_CODES.quotaExceeded || message.includes(QUOTA_EXCEEDED_TEXT)) {
-			occtoQuota.markExhausted(connection.userId);
-			throw quotaError(this, `OCCTO answered ${resultCode ?? 'without a result code'}: ${message}`, itemIndex);
-		}
-		if (resultCode === undefined) {
-			throw apiError(this, {
+function verdictError(ctx: OcctoContextFunctions, apiId: OcctoApiId, verdict: Exclude<AnswerVerdict, { ok: true }>, wire: OcctoWireSettings, itemIndex: number) {
+	switch (verdict.kind) {
+		case 'http':
+			return apiError(ctx, {
+				itemIndex,
+				httpCode: String(verdict.statusCode),
+				message: `OCCTO answered HTTP ${verdict.statusCode} to ${apiLabel(apiId)} instead of an API answer`,
+				description: `The server (or a proxy in front of it) said: "${verdict.text || '(empty body)'}". This is usually maintenance or a network problem; try again later. The call still counts against today's quota.`,
+			});
+		case 'quota':
+			return quotaError(ctx, `OCCTO answered ${verdict.resultCode ?? 'without a result code'}: ${verdict.message}`, itemIndex);
+		case 'noResultCode':
+			return apiError(ctx, {
 				itemIndex,
 				httpCode: '200',
-				message: `OCCTO's answer to ${apiLabel(apiId)} has no "${RESULT_CODE_HEADER}" header, so it cannot be trusted`,
-				description: `Answer begins: "${excerpt(message)}". Check the Base URL and the API paths in the credential.`,
+				message: `OCCTO's answer to ${apiLabel(apiId)} has no "${wire.resultCodeHeader}" header, so it cannot be trusted`,
+				description: `Answer begins: "${excerpt(verdict.message)}". Check the Base URL and the API paths in the credential; if OCCTO's specification names another header, set "Result Code Header" in the credential's Advanced Settings.`,
+			});
+		case 'rejected': {
+			const meaning = RESULT_CODE_MEANINGS[verdict.resultCode];
+			return apiError(ctx, {
+				itemIndex,
+				httpCode: '200',
+				apiCode: verdict.resultCode,
+				message: `OCCTO rejected ${apiLabel(apiId)} with result code ${verdict.resultCode}: ${verdict.message || meaning || 'no message'}`,
+				description: `${fixFor(verdict.resultCode, meaning)} (Success is recognised by the code(s) ${wire.successCodes.join(', ')}; if OCCTO's specification says otherwise, set "Success Codes" in the credential's Advanced Settings.)`,
 			});
 		}
-		const meaning = RESULT_CODE_MEANINGS[resultCode];
-		throw apiError(this, {
-			itemIndex,
-			httpCode: '200',
-			apiCode: resultCode,
-			message: `OCCTO rejected ${apiLabel(apiId)} with result code ${resultCode}: ${message || meaning || 'no message'}`,
-			description: fixFor(resultCode, meaning),
-		});
 	}
+}
 
+function decodeFailure(ctx: OcctoContextFunctions, apiId: OcctoApiId, error: unknown, itemIndex: number) {
+	if (!(error instanceof DecodeError)) return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+	return apiError(ctx, {
+		itemIndex,
+		httpCode: '200',
+		message: `Could not decode OCCTO's answer to ${apiLabel(apiId)}: ${error.message}`,
+		description:
+			error.stage === 'limit'
+				? 'The answer is larger than the safety limits. Raise "Max Decompressed Size (MB)" or "Max ZIP Entries" in the node options if this answer is expected.'
+				: 'The answer arrived damaged or in an unexpected format. The call counted against the quota; try again later, and report it to OCCTO if it persists.',
+	});
+}
+
+export function shapeFailure(ctx: OcctoContextFunctions, apiId: OcctoApiId, error: ListShapeError, itemIndex: number) {
+	const children = error.firstChildren.length ? error.firstChildren.map((name) => `<${name}>`).join(', ') : 'none';
+	return apiError(ctx, {
+		itemIndex,
+		httpCode: '200',
+		message: `OCCTO's answer to ${apiLabel(apiId)} cannot be read as a list: ${error.message}`,
+		description: `Root element <${error.root}>, first child elements: ${children}. ${
+			error.problem === 'root'
+				? 'If this is the list format in OCCTO\'s specification, add the root to "List Root Elements" in the credential\'s Advanced Settings; otherwise check the Base URL and the API path of this API in the credential.'
+				: 'Check the API path of this API in the credential (another API may be answering). If OCCTO\'s specification puts the rows under a named element, enter it in "Row Elements" in the credential\'s Advanced Settings.'
+		} Nothing was retried.`,
+	});
+}
+
+export interface OcctoListAnswer extends ListAnswer {
+	resultCode: string;
+	quota: QuotaSnapshot;
+}
+
+/** A list API (or the register receipt): one row per repeated element, found by shape. */
+export async function callOcctoList(
+	this: OcctoContextFunctions,
+	apiId: OcctoApiId,
+	fields: OcctoRequestFields,
+	options: OcctoCallOptions,
+	itemIndex = 0,
+	keepOriginal = false,
+): Promise<OcctoListAnswer> {
+	const { connection, resultCode, body, quota } = await exchange.call(this, apiId, fields, options, itemIndex);
+	const zipped = OCCTO_APIS[apiId].answersZip || !body.subarray(0, 64).toString('latin1').trimStart().startsWith('<');
 	try {
-		if (!OCCTO_APIS[apiId].answersZip && body.subarray(0, 64).toString('latin1').trimStart().startsWith('<')) {
-			const xml = decodeXmlBytes(body);
-			return { resultCode, document: parseXml(xml), xml, xmlBytes: body, quota: quota() };
-		}
-		const decoded = await decodeBase64ZipXml(body.toString('latin1'), options.limits);
-		return {
-			resultCode,
-			document: decoded.document,
-			xml: decoded.xml,
-			xmlBytes: decoded.xmlBytes,
-			zipBytes: decoded.zipBytes,
-			fileName: decoded.fileName,
-			quota: quota(),
-		};
+		const answer = await readListAnswer(body, { zipped, limits: options.limits, keepOriginal, wire: connection.wire });
+		return { ...answer, resultCode, quota: quota() };
 	} catch (error) {
-		if (!(error instanceof DecodeError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-		throw apiError(this, {
-			itemIndex,
-			httpCode: '200',
-			message: `Could not decode OCCTO's answer to ${apiLabel(apiId)}: ${error.message}`,
-			description:
-				error.stage === 'limit'
-					? 'The answer is larger than the safety limits. Raise "Max Decompressed Size (MB)" or "Max ZIP Entries" in the node options if this answer is expected.'
-					: 'The answer arrived damaged or in an unexpected format. The call counted against the quota; try again later, and report it to OCCTO if it persists.',
-		});
+		if (error instanceof ListShapeError) throw shapeFailure(this, apiId, error, itemIndex);
+		throw decodeFailure(this, apiId, error, itemIndex);
+	}
+}
+
+export interface OcctoDocumentAnswer {
+	resultCode: string;
+	document: XmlObject;
+	xmlBytes: Buffer;
+	zipBytes: Buffer;
+	fileName: string;
+	quota: QuotaSnapshot;
+}
+
+/** A single document (作業停止計画取得, BA13B102): the plan's whole tree. */
+export async function callOcctoDocument(
+	this: OcctoContextFunctions,
+	apiId: OcctoApiId,
+	fields: OcctoRequestFields,
+	options: OcctoCallOptions,
+	itemIndex = 0,
+): Promise<OcctoDocumentAnswer> {
+	const { resultCode, body, quota } = await exchange.call(this, apiId, fields, options, itemIndex);
+	try {
+		const decoded = await decodeBase64ZipXml(body.toString('latin1'), options.limits);
+		return { resultCode, document: decoded.document, xmlBytes: decoded.xmlBytes, zipBytes: decoded.zipBytes, fileName: decoded.fileName, quota: quota() };
+	} catch (error) {
+		throw decodeFailure(this, apiId, error, itemIndex);
 	}
 }
 
@@ -246,7 +342,7 @@ function quotaError(ctx: OcctoContextFunctions, detail: string, itemIndex: numbe
 	});
 }
 
-function fixFor(code: string, meaning: string | undefined): string {
+export function fixFor(code: string, meaning: string | undefined): string {
 	const fixes: Record<string, string> = {
 		[RESULT_CODES.authError]: 'Check "User ID" and "Password" in the OCCTO WebAPI credential.',
 		[RESULT_CODES.certificateUserMismatch]:
@@ -277,8 +373,8 @@ function decodeText(body: Buffer, contentType: string | undefined): string {
 	}
 }
 
-function resultMessage(response: RawResponse, body: Buffer): string {
-	const fromHeader = header(response, RESULT_MESSAGE_HEADER);
+function resultMessage(response: RawResponse, body: Buffer, wire: OcctoWireSettings): string {
+	const fromHeader = header(response, wire.resultMessageHeader);
 	if (fromHeader) {
 		try {
 			return decodeURIComponent(fromHeader);
@@ -292,6 +388,54 @@ function resultMessage(response: RawResponse, body: Buffer): string {
 const TLS_SETUP_CODES = /CERT|SSL|TLS|ALERT|EPROTO|SELF_SIGNED|UNABLE_TO|HOSTNAME|ERR_OSSL/i;
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
+/** How a request failed before any answer. Pure, so the credential test tells failures apart the same way. */
+export interface NetworkFailure {
+	kind: 'serverCertificate' | 'clientCertificateRefused' | 'closed' | 'maybeRegistered' | 'unreachable';
+	detail: string;
+}
+
+export function classifyNetworkFailure(error: unknown, apiId: OcctoApiId, secrets: string[]): NetworkFailure {
+	// Only the code and message are kept: the original error carries the request (password, key) with it.
+	const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+	const code = String((error as { code?: string }).code ?? cause?.code ?? '');
+	const rawMessage = redact(String(cause?.message ?? (error as Error).message ?? error), secrets);
+	if (TLS_SETUP_CODES.test(code) || TLS_SETUP_CODES.test(rawMessage)) {
+		const serverSide = /UNABLE_TO|SELF_SIGNED|HOSTNAME|CERT_HAS_EXPIRED|unable to verify|self.signed/i.test(`${code} ${rawMessage}`);
+		return { kind: serverSide ? 'serverCertificate' : 'clientCertificateRefused', detail: rawMessage };
+	}
+	const maybeSent = apiId === 'BA13B101' && !NOT_SENT_CODES.has(code);
+	// Under TLS 1.3 a server that refuses the client certificate just closes the connection after the handshake.
+	if (!maybeSent && (code === 'ECONNRESET' || /socket hang up/i.test(rawMessage))) return { kind: 'closed', detail: rawMessage };
+	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(`${code} ${rawMessage}`);
+	return { kind: maybeSent ? 'maybeRegistered' : 'unreachable', detail: timedOut ? 'timeout' : rawMessage };
+}
+
+export const NETWORK_FAILURE_FIX: Record<NetworkFailure['kind'], string> = {
+	serverCertificate: 'Add the server\'s CA certificate to "CA Certificate(s) of the Server" in the credential, or check the Base URL.',
+	clientCertificateRefused:
+		'Check that the credential holds the client certificate OCCTO issued to you, that it has not expired or been revoked, and that it matches the User ID.',
+	closed:
+		'If this happens on every call, the server is most likely not accepting the client certificate (TLS 1.3 servers close the connection without giving a reason): check that the credential holds the certificate OCCTO issued for this user ID and that it has not expired or been revoked. Otherwise it is a network problem; nothing was retried.',
+	maybeRegistered:
+		'Do NOT resubmit yet. Run Submission → Get Many (作業停止計画受付ファイル一覧取得, BA13B006) and check whether the plan is listed before registering it again. Nothing was retried automatically.',
+	unreachable: 'Check the Base URL, your network and proxy settings. Nothing was retried automatically, and the attempt may still count against today\'s quota.',
+};
+
+export function networkFailureMessage(failure: NetworkFailure, apiId: OcctoApiId): string {
+	switch (failure.kind) {
+		case 'serverCertificate':
+			return `Could not verify OCCTO's server certificate (${failure.detail})`;
+		case 'clientCertificateRefused':
+			return `The TLS handshake with OCCTO failed: the server did not accept the client certificate (${failure.detail})`;
+		case 'closed':
+			return `OCCTO closed the connection to ${apiLabel(apiId)} without an answer (${failure.detail})`;
+		case 'maybeRegistered':
+			return `The connection to OCCTO failed after the outage plan was sent (${failure.detail}): the plan may have been registered`;
+		case 'unreachable':
+			return `Could not reach OCCTO for ${apiLabel(apiId)} (${failure.detail})`;
+	}
+}
+
 function networkError(
 	ctx: OcctoContextFunctions,
 	apiId: OcctoApiId,
@@ -300,40 +444,6 @@ function networkError(
 	itemIndex: number,
 ) {
 	if (error instanceof NodeOperationError) return error; // e.g. certificate problems found by the credential
-	// Only the code and message are kept: the original error carries the request (password, key) with it.
-	const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-	const code = String((error as { code?: string }).code ?? cause?.code ?? '');
-	const rawMessage = redact(String(cause?.message ?? (error as Error).message ?? error), connection.secrets);
-	if (TLS_SETUP_CODES.test(code) || TLS_SETUP_CODES.test(rawMessage)) {
-		const serverSide = /UNABLE_TO|SELF_SIGNED|HOSTNAME|CERT_HAS_EXPIRED|unable to verify|self.signed/i.test(`${code} ${rawMessage}`);
-		return apiError(ctx, {
-			itemIndex,
-			message: serverSide
-				? `Could not verify OCCTO's server certificate (${rawMessage})`
-				: `The TLS handshake with OCCTO failed: the server did not accept the client certificate (${rawMessage})`,
-			description: serverSide
-				? 'Add the server\'s CA certificate to "CA Certificate(s) of the Server" in the credential, or check the Base URL.'
-				: 'Check that the credential holds the client certificate OCCTO issued to you, that it has not expired or been revoked, and that it matches the User ID.',
-		});
-	}
-	const maybeSent = apiId === 'BA13B101' && !NOT_SENT_CODES.has(code);
-	// Under TLS 1.3 a server that refuses the client certificate just closes the connection after the handshake.
-	if (!maybeSent && (code === 'ECONNRESET' || /socket hang up/i.test(rawMessage))) {
-		return apiError(ctx, {
-			itemIndex,
-			message: `OCCTO closed the connection to ${apiLabel(apiId)} without an answer (${rawMessage})`,
-			description:
-				'If this happens on every call, the server is most likely not accepting the client certificate (TLS 1.3 servers close the connection without giving a reason): check that the credential holds the certificate OCCTO issued for this user ID and that it has not expired or been revoked. Otherwise it is a network problem; nothing was retried.',
-		});
-	}
-	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(`${code} ${rawMessage}`);
-	return apiError(ctx, {
-		itemIndex,
-		message: maybeSent
-			? `The connection to OCCTO failed after the outage plan was sent (${timedOut ? 'timeout' : rawMessage}): the plan may have been registered`
-			: `Could not reach OCCTO for ${apiLabel(apiId)} (${timedOut ? 'timeout' : rawMessage})`,
-		description: maybeSent
-			? 'Do NOT resubmit yet. Run Submission → Get Many (作業停止計画受付ファイル一覧取得, BA13B006) and check whether the plan is listed before registering it again. Nothing was retried automatically.'
-			: 'Check the Base URL, your network and proxy settings. Nothing was retried automatically, and the attempt may still count against today\'s quota.',
-	});
+	const failure = classifyNetworkFailure(error, apiId, connection.secrets);
+	return apiError(ctx, { itemIndex, message: networkFailureMessage(failure, apiId), description: NETWORK_FAILURE_FIX[failure.kind] });
 }

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PARAM } from '../../mapping';
-import { callOcctoApi } from '../../transport';
+import { callOcctoDocument } from '../../transport';
 import { callOptionsCollection, documentToJson, readOptions, receptionNoParameter, requiredText, toItems } from '../common';
 
 const properties: INodeProperties[] = [
@@ -37,7 +37,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		'Map it from a previous Get Many, e.g. {{ $json.planDivision }}.',
 	);
 	const occtoReceptionNo = receptionNoParameter.call(this, itemIndex);
-	const answer = await callOcctoApi.call(
+	const answer = await callOcctoDocument.call(
 		this,
 		'BA13B102',
 		{ [PARAM.planDivision]: planDivision, [PARAM.receptionNo]: occtoReceptionNo },

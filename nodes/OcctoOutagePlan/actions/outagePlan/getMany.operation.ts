@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { OUTAGE_PLAN_ROW, PARAM, PLAN_DIVISIONS } from '../../mapping';
-import { callOcctoApi } from '../../transport';
-import { applyLimit, callOptionsCollection, dateRange, dateRangeFilters, listRows, readOptions, toItems } from '../common';
+import { PARAM, PLAN_DIVISIONS } from '../../mapping';
+import { callOcctoList } from '../../transport';
+import { applyLimit, callOptionsCollection, dateRange, dateRangeFilters, hintIfEmpty, readOptions, toItems } from '../common';
 import { returnAllAndLimit } from '../../../shared/descriptions';
 
 const properties: INodeProperties[] = [
@@ -36,7 +36,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const fields: Record<string, string> = { ...dateRange.call(this, filters, itemIndex) };
 	if (filters.planDivision) fields[PARAM.planDivision] = String(filters.planDivision);
-	const answer = await callOcctoApi.call(this, 'BA13B103', fields, call, itemIndex);
-	const rows = applyLimit.call(this, listRows(answer.document, OUTAGE_PLAN_ROW), itemIndex);
+	const answer = await callOcctoList.call(this, 'BA13B103', fields, call, itemIndex, attachOriginal);
+	hintIfEmpty.call(this, 'BA13B103', answer, 'plans');
+	const rows = applyLimit.call(this, answer.rows, itemIndex);
 	return await toItems.call(this, rows, answer, attachOriginal, itemIndex, 'outage-plan-list');
 }

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { ERROR_DETAIL_ROW, PARAM } from '../../mapping';
-import { callOcctoApi } from '../../transport';
-import { callOptionsCollection, listRows, readOptions, receptionNoParameter, toItems } from '../common';
+import { PARAM } from '../../mapping';
+import { callOcctoList } from '../../transport';
+import { callOptionsCollection, hintIfEmpty, readOptions, receptionNoParameter, toItems } from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -25,7 +25,8 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { call, attachOriginal } = readOptions.call(this, itemIndex);
 	const occtoReceptionNo = receptionNoParameter.call(this, itemIndex);
-	const answer = await callOcctoApi.call(this, 'BA13B007', { [PARAM.receptionNo]: occtoReceptionNo }, call, itemIndex);
-	const rows = listRows(answer.document, ERROR_DETAIL_ROW).map((row) => ({ occtoReceptionNo, ...row }));
+	const answer = await callOcctoList.call(this, 'BA13B007', { [PARAM.receptionNo]: occtoReceptionNo }, call, itemIndex, attachOriginal);
+	hintIfEmpty.call(this, 'BA13B007', answer, 'error messages');
+	const rows = answer.rows.map((row) => ({ occtoReceptionNo, ...row }));
 	return await toItems.call(this, rows, answer, attachOriginal, itemIndex, `error-details-${occtoReceptionNo}`);
 }

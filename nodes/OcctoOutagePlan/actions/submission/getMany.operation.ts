@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { SUBMISSION_ROW, SUBMISSION_STATUS } from '../../mapping';
-import { callOcctoApi } from '../../transport';
-import { applyLimit, callOptionsCollection, dateRange, dateRangeFilters, listRows, readOptions, toItems } from '../common';
+import { SUBMISSION_STATUS } from '../../mapping';
+import { callOcctoList } from '../../transport';
+import { applyLimit, callOptionsCollection, dateRange, dateRangeFilters, hintIfEmpty, readOptions, requireField, toItems } from '../common';
 import { returnAllAndLimit } from '../../../shared/descriptions';
 
 const properties: INodeProperties[] = [
@@ -29,7 +29,7 @@ const properties: INodeProperties[] = [
 				description: 'Only submissions in this status (filtered in n8n after the one list call)',
 			},
 			{
-				displayName: 'OCCTO Receipt Number',
+				displayName: 'The filter "OCCTO Receipt Number"',
 				name: 'occtoReceptionNo',
 				type: 'string',
 				default: '',
@@ -45,9 +45,16 @@ export const description = updateDisplayOptions({ show: { resource: ['submission
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { call, attachOriginal } = readOptions.call(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const answer = await callOcctoApi.call(this, 'BA13B006', dateRange.call(this, filters, itemIndex), call, itemIndex);
-	let rows = listRows(answer.document, SUBMISSION_ROW);
-	if (filters.status) rows = rows.filter((row) => row.status === filters.status);
-	if (filters.occtoReceptionNo) rows = rows.filter((row) => row.occtoReceptionNo === String(filters.occtoReceptionNo).trim());
+	const answer = await callOcctoList.call(this, 'BA13B006', dateRange.call(this, filters, itemIndex), call, itemIndex, attachOriginal);
+	hintIfEmpty.call(this, 'BA13B006', answer, 'submissions');
+	let rows = answer.rows;
+	if (filters.status) {
+		requireField.call(this, rows, 'status', 'The filter "Status"', itemIndex);
+		rows = rows.filter((row) => row.status === filters.status);
+	}
+	if (filters.occtoReceptionNo) {
+		requireField.call(this, rows, 'occtoReceptionNo', 'The filter "OCCTO Receipt Number"', itemIndex);
+		rows = rows.filter((row) => row.occtoReceptionNo === String(filters.occtoReceptionNo).trim());
+	}
 	return await toItems.call(this, applyLimit.call(this, rows, itemIndex), answer, attachOriginal, itemIndex, 'submission-list');
 }

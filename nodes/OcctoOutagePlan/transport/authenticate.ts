@@ -1,0 +1,34 @@
+// Mutual TLS and the login parameters, added to a request from the credential's fields. The credential's
+// `authenticate` and the node-side credential test both use it, so both send exactly the same request.
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
+import { ApplicationError } from 'n8n-workflow';
+
+import { readClientCertificate } from './clientCertificate';
+import type { OcctoRequestFields } from './requestBody';
+import { encodeOcctoBody } from './requestBody';
+
+/** The credential test shows only an error's message, so the fix is appended to it. */
+export function readCertificateOrExplain(credentials: ICredentialDataDecryptedObject) {
+	try {
+		return readClientCertificate(credentials);
+	} catch (error) {
+		const problem = error as Error & { fix?: string };
+		throw new ApplicationError(problem.fix ? `${problem.message}. ${problem.fix}` : problem.message, { level: 'warning' });
+	}
+}
+
+export function authenticateOcctoRequest(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): IHttpRequestOptions {
+	const { agentOptions } = readCertificateOrExplain(credentials);
+	const fields = (typeof requestOptions.body === 'object' && requestOptions.body !== null ? requestOptions.body : {}) as OcctoRequestFields;
+	const { body, contentType } = encodeOcctoBody(fields, {
+		userId: String(credentials.userId ?? ''),
+		password: String(credentials.password ?? ''),
+	});
+	return {
+		...requestOptions,
+		body,
+		headers: { ...requestOptions.headers, 'content-type': contentType },
+		agentOptions: { ...requestOptions.agentOptions, ...agentOptions },
+		skipSslCertificateValidation: credentials.ignoreTlsErrors === true,
+	};
+}

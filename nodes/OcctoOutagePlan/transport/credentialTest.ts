@@ -1,0 +1,113 @@
+// The credential's Test button: one real BA13B006 call through our own request building and answer
+// judging, so it tells apart "certificate refused", "user ID/password refused" and OK — which a plain
+// request test cannot, since OCCTO reports a wrong password in a header of an HTTP 200 answer.
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
+
+import { DEFAULT_ZIP_LIMITS, DecodeError } from '../../shared/codecs';
+import { ListShapeError } from '../../shared/listShape';
+import { DAILY_CALL_LIMIT, DEFAULT_BASE_URL, OCCTO_APIS, RESULT_CODE_MEANINGS, RESULT_CODES } from '../mapping';
+import { authenticateOcctoRequest } from './authenticate';
+import type { RawResponse } from './index';
+import { apiLabel, classifyNetworkFailure, fixFor, judgeAnswer, NETWORK_FAILURE_FIX, networkFailureMessage } from './index';
+import { readListAnswer } from './listAnswer';
+import { occtoQuota } from './quota';
+import { readWireSettings } from './wireSettings';
+
+const API = 'BA13B006';
+const TEST_TIMEOUT_MS = 30_000;
+
+const error = (message: string): INodeCredentialTestResult => ({ status: 'Error', message });
+
+function secretsOf(data: ICredentialDataDecryptedObject): string[] {
+	return ['password', 'pfxPassphrase', 'privateKeyPassphrase', 'pfxBase64', 'privateKeyPem']
+		.map((key) => String(data[key] ?? ''))
+		.filter((value) => value.length >= 3);
+}
+
+export async function testOcctoCredential(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const data = credential.data ?? {};
+	const userId = String(data.userId ?? '').trim();
+	if (!userId) return error('The credential has no User ID. Fill in "User ID".');
+	let wire;
+	let request;
+	const baseUrl = String(data.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const path = (data.overridePaths === true && String(data[`path${API}`] ?? '').trim()) || OCCTO_APIS[API].defaultPath;
+	try {
+		// everything local first: a wrong passphrase or a bad setting costs no call
+		wire = readWireSettings(data);
+		request = authenticateOcctoRequest(data, { method: 'POST', url: path, body: {} });
+	} catch (problem) {
+		return error((problem as Error & { fix?: string }).fix ? `${(problem as Error).message}. ${(problem as Error & { fix: string }).fix}` : (problem as Error).message);
+	}
+	if (occtoQuota.used(userId) >= DAILY_CALL_LIMIT) {
+		return error(`No OCCTO calls are left today for ${userId} (${DAILY_CALL_LIMIT} used); the test was not sent. The count resets at 00:00 Japan time.`);
+	}
+	occtoQuota.record(userId);
+	const spent = () => `This test spent one of today's ${DAILY_CALL_LIMIT} OCCTO calls (${occtoQuota.used(userId)} used by this n8n today).`;
+	const secrets = secretsOf(data);
+
+	let response: RawResponse;
+	try {
+		const answer = (await this.helpers.request({
+			method: 'POST',
+			uri: `${baseUrl}${path}`,
+			body: request.body,
+			headers: request.headers,
+			agentOptions: request.agentOptions,
+			rejectUnauthorized: data.ignoreTlsErrors !== true,
+			encoding: null,
+			resolveWithFullResponse: true,
+			simple: false,
+			followRedirect: false,
+			timeout: TEST_TIMEOUT_MS,
+		})) as { body: Buffer | string; headers: RawResponse['headers']; statusCode: number };
+		response = { body: Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body ?? ''), headers: answer.headers ?? {}, statusCode: answer.statusCode };
+	} catch (failure) {
+		const network = classifyNetworkFailure(failure, API, secrets);
+		const lead = network.kind === 'clientCertificateRefused' || network.kind === 'closed' ? 'Certificate refused: ' : '';
+		return error(`${lead}${networkFailureMessage(network, API)}. ${NETWORK_FAILURE_FIX[network.kind]} ${spent()}`);
+	}
+
+	const verdict = judgeAnswer(response, wire, secrets);
+	if (!verdict.ok) {
+		switch (verdict.kind) {
+			case 'http':
+				return error(`OCCTO answered HTTP ${verdict.statusCode} instead of an API answer ("${verdict.text || 'empty body'}"). Check the Base URL and the path of ${API}. ${spent()}`);
+			case 'quota':
+				occtoQuota.markExhausted(userId);
+				return error(`The certificate and login were accepted, but OCCTO's daily limit of ${DAILY_CALL_LIMIT} calls is reached: ${verdict.message}`);
+			case 'noResultCode':
+				return error(`The answer has no "${wire.resultCodeHeader}" header, so it is not an OCCTO API answer. Check the Base URL and the path of ${API}, or "Result Code Header" in Advanced Settings. ${spent()}`);
+			case 'rejected': {
+				const meaning = RESULT_CODE_MEANINGS[verdict.resultCode];
+				const lead =
+					verdict.resultCode === RESULT_CODES.authError
+						? 'User ID or password refused'
+						: verdict.resultCode === RESULT_CODES.certificateUserMismatch
+							? 'Certificate refused for this user ID'
+							: `OCCTO refused the test call`;
+				return error(`${lead} (result code ${verdict.resultCode}: ${verdict.message || meaning || 'no message'}). ${fixFor(verdict.resultCode, meaning)} ${spent()}`);
+			}
+		}
+	}
+	try {
+		const list = await readListAnswer(response.body, { zipped: true, limits: DEFAULT_ZIP_LIMITS, wire });
+		return {
+			status: 'OK',
+			message: `Connection successful: certificate and user ID/password accepted; ${apiLabel(API)} listed ${list.rows.length} submission(s). ${spent()}`,
+		};
+	} catch (problem) {
+		if (problem instanceof ListShapeError || problem instanceof DecodeError) {
+			return error(`The certificate and login were accepted, but the answer of ${apiLabel(API)} cannot be read as a list: ${problem.message}. Check the path of ${API}, and "List Root Elements" / "Row Elements" in Advanced Settings. ${spent()}`);
+		}
+		throw problem;
+	}
+}

@@ -1,0 +1,66 @@
+// A list answer (BA13B103, BA13B006, BA13B007, the register receipt) read as a stream: Base64 → ZIP →
+// characters → XML events → rows found by shape and mapped to our keys. The document is never held whole.
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ZipLimits } from '../../shared/codecs';
+import { decodeBase64 } from '../../shared/codecs';
+import type { ListShape } from '../../shared/listShape';
+import { findRows } from '../../shared/listShape';
+import { ElementBuilder, StreamingXmlReader } from '../../shared/xmlStream';
+import { streamXmlBytes, streamZippedXml } from '../../shared/zipXmlStream';
+import { ROW_ELEMENT_KEY } from '../mapping';
+import type { OcctoWireSettings } from './wireSettings';
+import { DEFAULT_WIRE_SETTINGS } from './wireSettings';
+
+export interface ListAnswerOptions {
+	/** A Base64 ZIP answer (the list APIs) or plain XML bytes (the register receipt). */
+	zipped: boolean;
+	limits: ZipLimits;
+	/** Keep the XML (and ZIP) bytes as received, for Attach Original Files. */
+	keepOriginal?: boolean;
+	wire?: OcctoWireSettings;
+}
+
+export interface ListAnswer {
+	rows: IDataObject[];
+	/** The root element and, for a wrapped list, the wrapper: where the rows were found. */
+	path: string[];
+	empty: boolean;
+	fileName?: string;
+	xmlBytes?: Buffer;
+	zipBytes?: Buffer;
+}
+
+export function mapRows(shape: ListShape, fieldNames: ReadonlyMap<string, string>): IDataObject[] {
+	if (shape.kind === 'empty') return [];
+	return shape.rows.map(({ element, value }) => {
+		const row: IDataObject = {};
+		for (const key in value) row[fieldNames.get(key) ?? key] = value[key] as IDataObject;
+		row[ROW_ELEMENT_KEY] = element;
+		return row;
+	});
+}
+
+export async function readListAnswer(body: Buffer, options: ListAnswerOptions): Promise<ListAnswer> {
+	const wire = options.wire ?? DEFAULT_WIRE_SETTINGS;
+	const reader = new StreamingXmlReader(new ElementBuilder());
+	const write = (text: string) => reader.write(text);
+	let fileName: string | undefined;
+	let xmlBytes: Buffer | undefined;
+	let zipBytes: Buffer | undefined;
+	if (options.zipped) {
+		zipBytes = decodeBase64(body.toString('latin1'));
+		({ fileName, xmlBytes } = await streamZippedXml(zipBytes, options.limits, write, options.keepOriginal));
+	} else {
+		streamXmlBytes(body, write);
+		xmlBytes = body;
+	}
+	const shape = findRows(reader.close(), wire.shape);
+	return {
+		rows: mapRows(shape, wire.fieldNames),
+		path: shape.path,
+		empty: shape.kind === 'empty',
+		fileName,
+		...(options.keepOriginal ? { xmlBytes, zipBytes } : {}),
+	};
+}

@@ -1,0 +1,123 @@
+// Streaming XML → values: each element's value is built when it closes, so a list never exists as one
+// document tree or one big string. Values have the same shape fast-xml-parser gives with our options
+// (codecs.ts parseXml): text-only elements are trimmed strings, repeated children become arrays,
+// attributes are '@name', mixed text is '#text'. test/xmlStream.test.ts proves it on the same inputs.
+import { SaxesParser } from 'saxes';
+
+import type { XmlObject, XmlValue } from './codecs';
+import { DecodeError, inertName } from './codecs';
+
+/** An element directly under the document root, with its finished value. */
+export interface TopLevelElement {
+	name: string;
+	value: XmlValue;
+}
+
+/** What a whole document leaves behind: the root's name and text, and the elements under it in order. */
+export interface StreamedDocument {
+	root: string | undefined;
+	rootText: string;
+	children: TopLevelElement[];
+}
+
+interface Frame {
+	name: string;
+	object: XmlObject | undefined;
+	text: string;
+}
+
+/**
+ * Turns open/text/close events into values. Event-driven on purpose, so any streaming parser can feed it
+ * (the bench feeds it from htmlparser2 as well as saxes).
+ */
+export class ElementBuilder {
+	readonly document: StreamedDocument = { root: undefined, rootText: '', children: [] };
+	private readonly stack: Frame[] = [];
+
+	constructor(private readonly onTopLevel?: (element: TopLevelElement) => void) {}
+
+	open(name: string, attributes: Record<string, string>): void {
+		if (this.stack.length === 0 && this.document.root === undefined) this.document.root = name;
+		let object: XmlObject | undefined;
+		for (const attribute in attributes) {
+			object ??= {};
+			object[`@${inertName(attribute)}`] = attributes[attribute];
+		}
+		this.stack.push({ name: inertName(name), object, text: '' });
+	}
+
+	text(text: string): void {
+		const frame = this.stack[this.stack.length - 1];
+		if (frame) frame.text += text;
+	}
+
+	close(): void {
+		const frame = this.stack.pop()!;
+		const depth = this.stack.length;
+		if (depth === 0) {
+			this.document.rootText = frame.text.trim();
+			return;
+		}
+		const text = frame.text.trim();
+		let value: XmlValue;
+		if (frame.object === undefined) value = text;
+		else {
+			if (text) frame.object['#text'] = text;
+			value = frame.object;
+		}
+		if (depth === 1) {
+			const element = { name: frame.name, value };
+			this.document.children.push(element);
+			this.onTopLevel?.(element);
+			return;
+		}
+		const parent = this.stack[depth - 1];
+		const siblings = (parent.object ??= {});
+		const existing = siblings[frame.name];
+		if (existing === undefined || !Object.prototype.hasOwnProperty.call(siblings, frame.name)) siblings[frame.name] = value;
+		else if (Array.isArray(existing)) existing.push(value);
+		else siblings[frame.name] = [existing, value];
+	}
+}
+
+/**
+ * A strict streaming parser (saxes) feeding an ElementBuilder. DTDs are refused, so no entity can expand;
+ * only XML's predefined entities and character references are decoded.
+ */
+export class StreamingXmlReader {
+	private readonly parser = new SaxesParser({ xmlns: false, position: true });
+	private failure: DecodeError | undefined;
+
+	constructor(readonly builder: ElementBuilder) {
+		this.parser.on('opentag', (tag) => builder.open(tag.name, tag.attributes as Record<string, string>));
+		this.parser.on('text', (text) => builder.text(text));
+		this.parser.on('cdata', (text) => builder.text(text));
+		this.parser.on('closetag', () => builder.close());
+		this.parser.on('doctype', () => {
+			this.failure ??= new DecodeError('the XML contains a DTD, which is refused for safety', 'xml');
+		});
+		this.parser.on('error', (error) => {
+			this.failure ??= new DecodeError(`the XML is not well-formed (${error.message})`, 'xml');
+		});
+	}
+
+	write(text: string): void {
+		this.parser.write(text);
+		if (this.failure) throw this.failure;
+	}
+
+	/** Ends the document; throws if it was cut short or never had a root element. */
+	close(): StreamedDocument {
+		this.parser.close();
+		if (this.failure) throw this.failure;
+		if (this.builder.document.root === undefined) throw new DecodeError('the text is not XML (no root element)', 'xml');
+		return this.builder.document;
+	}
+}
+
+/** Convenience for small documents held as text (register receipts, tests). */
+export function readXmlDocument(xml: string): StreamedDocument {
+	const reader = new StreamingXmlReader(new ElementBuilder());
+	reader.write(xml);
+	return reader.close();
+}
