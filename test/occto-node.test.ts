@@ -1,59 +1,20 @@
 // The OCCTO Outage Plan node through n8n-core's real WorkflowExecute, over real mutual TLS to the
 // simulator (a real HTTPS server on 127.0.0.1).
-import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
-import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
 import { occtoQuota } from '../nodes/OcctoOutagePlan/transport/quota';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
-import { CredentialStore, chain, errorOf, expectNoSecrets, hintsOf, itemsOf, outputOf, runWorkflow } from './harness';
-import { badPlanXml, simulatorCredential, validPlanXml } from './occto-fixtures';
+import { expectNoSecrets, hintsOf, itemsOf, outputOf } from './harness';
+import { badPlanXml, validPlanXml } from './occto-fixtures';
+import { occtoNode, occtoRunner, planList } from './occtoRunner';
 
-const TYPE = 'n8n-nodes-occto-anpi.occtoOutagePlan';
 const USER = 'U0000001';
-const PASSWORD = 'sim-password-1';
 let sim: OcctoSimulator;
-
-function credential(overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	return { ...simulatorCredential(sim), ...overrides };
-}
-
-function secrets(): string[] {
-	return [PASSWORD, sim.certs.p12Passphrase, sim.certs.keyPassphrase, sim.certs.clientP12Base64, sim.certs.clientKeyPem];
-}
-
-function node(name: string, parameters: IDataObject, extra: Partial<INode> = {}): INode {
-	return {
-		id: name,
-		name,
-		type: TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: parameters as INode['parameters'],
-		credentials: { occtoWebApi: { id: 'cred-1', name: 'OCCTO' } },
-		...extra,
-	};
-}
-
-async function run(nodes: INode[], options: { credential?: ICredentialDataDecryptedObject; input?: INodeExecutionData[] } = {}) {
-	const { nodes: all, connections } = chain(nodes);
-	const store = new CredentialStore({ occtoWebApi: new OcctoWebApi() }, { occtoWebApi: options.credential ?? credential() });
-	return await runWorkflow({ nodes: all, connections, nodeTypes: { [TYPE]: new OcctoOutagePlan() }, credentials: store, input: options.input });
-}
-
-/** Runs one node expected to fail; returns its error with everything serialised for the secret scan. */
-async function failing(parameters: IDataObject, cred?: ICredentialDataDecryptedObject) {
-	const result = await run([node('OCCTO', parameters)], { credential: cred });
-	const error = errorOf(result, 'OCCTO');
-	expect(error).toBeDefined();
-	const text = JSON.stringify({ error, message: error?.message, description: error?.description, data: result.data });
-	expectNoSecrets(text, secrets());
-	return error!;
-}
+const { credential, secrets, run, failing } = occtoRunner(() => sim);
+const node = occtoNode;
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
-const planList = { resource: 'outagePlan', operation: 'getMany', returnAll: true };
 
 // Every test runs against both wire profiles of the simulator (simulators/occto/profiles.ts); the node is
 // configured for the "alt" one only through its credential.

@@ -34,11 +34,12 @@ describe('poll schedule estimate', () => {
 	});
 });
 
-describe('OCCTO Outage Plan Trigger', () => {
+// both wire profiles of the simulator; the alt one is configured only through the credential
+describe.each(['standard', 'alt'] as const)('OCCTO Outage Plan Trigger (wire profile "%s")', (profileName) => {
 	let sim: OcctoSimulator;
 	let store: CredentialStore;
 	beforeAll(async () => {
-		sim = await startOcctoSimulator({ statusDelayMs: 100, seedPlans: 4 });
+		sim = await startOcctoSimulator({ statusDelayMs: 100, seedPlans: 4, profile: profileName });
 	});
 	afterAll(async () => {
 		await sim.close();
@@ -52,8 +53,8 @@ describe('OCCTO Outage Plan Trigger', () => {
 		);
 	});
 	const register = async (xml: string) => {
-		const answer = await occtoPost(sim.url, 'BA13B101', { userid: 'U0000001', password: 'sim-password-1' }, p12Tls(sim.certs, sim.certs.clientP12Base64), {
-			file: { fileName: 'plan.xml', data: Buffer.from(xml) },
+		const answer = await occtoPost(sim.url, sim.profile.paths.BA13B101, { userid: 'U0000001', password: 'sim-password-1' }, p12Tls(sim.certs, sim.certs.clientP12Base64), {
+			file: { field: sim.profile.filePart, fileName: 'plan.xml', data: Buffer.from(xml) },
 		});
 		return /<OCCTO_RECEPTION_NO>(\d+)</.exec(answer.body.toString('latin1'))?.[1];
 	};

@@ -9,11 +9,13 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { jstDate } from '../shared/japanTime';
 import { pollsPerDay } from '../shared/pollSchedule';
-import { DEFAULT_STOP_BEFORE, documentToJson, listRows } from '../OcctoOutagePlan/actions/common';
+import { withPollGuard } from '../shared/pollGuard';
+import { DEFAULT_STOP_BEFORE, documentToJson, requireField } from '../OcctoOutagePlan/actions/common';
 import { DEFAULT_ZIP_LIMITS } from '../shared/codecs';
-import { ERROR_DETAIL_ROW, OUTAGE_PLAN_ROW, PARAM, SUBMISSION_ROW, SUBMISSION_STATUS } from '../OcctoOutagePlan/mapping';
+import { PARAM, SUBMISSION_STATUS } from '../OcctoOutagePlan/mapping';
 import type { OcctoCallOptions } from '../OcctoOutagePlan/transport';
-import { callOcctoApi, getOcctoConnection } from '../OcctoOutagePlan/transport';
+import { apiLabel, callOcctoDocument, callOcctoList, getOcctoConnection } from '../OcctoOutagePlan/transport';
+import { testOcctoCredential } from '../OcctoOutagePlan/transport/credentialTest';
 import { occtoQuota } from '../OcctoOutagePlan/transport/quota';
 
 type Event = 'submissionStatusChanged' | 'planChanged' | 'certificateExpiring';
@@ -26,6 +28,8 @@ interface Cursor {
 }
 
 const CALL_OPTIONS: OcctoCallOptions = { limits: DEFAULT_ZIP_LIMITS, stopBefore: DEFAULT_STOP_BEFORE, timeoutMs: 60_000 };
+/** Longest a poll may hold the overlap guard: a list call and a few detail calls of at most 60 s each. */
+const POLL_LEASE_MS = 15 * 60_000;
 
 export class OcctoOutagePlanTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -40,10 +44,10 @@ export class OcctoOutagePlanTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'occtoWebApi', required: true }],
+		credentials: [{ name: 'occtoWebApi', required: true, testedBy: 'occtoWebApiTest' }],
 		properties: [
 			{
-				displayName: 'Event',
+				displayName: 'This trigger',
 				name: 'event',
 				type: 'options',
 				options: [
@@ -118,7 +122,14 @@ export class OcctoOutagePlanTrigger implements INodeType {
 		],
 	};
 
+	methods = { credentialTest: { occtoWebApiTest: testOcctoCredential } };
+
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		// a poll that starts while the previous one still waits on OCCTO makes no call and emits nothing
+		return await withPollGuard(this, 'OCCTO Outage Plan Trigger', POLL_LEASE_MS, async () => await OcctoOutagePlanTrigger.prototype.pollOnce.call(this));
+	}
+
+	async pollOnce(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event') as Event;
 		const manual = this.getMode() === 'manual';
 		const cursor = this.getWorkflowStaticData('node') as Cursor;
@@ -140,9 +151,15 @@ export class OcctoOutagePlanTrigger implements INodeType {
 		const connection = await getOcctoConnection.call(this);
 		const extra = { certificate: connection.certificate };
 		const isSubmissions = event === 'submissionStatusChanged';
-		const answer = await callOcctoApi.call(this, isSubmissions ? 'BA13B006' : 'BA13B103', {}, CALL_OPTIONS);
-		const rows = listRows(answer.document, isSubmissions ? SUBMISSION_ROW : OUTAGE_PLAN_ROW);
-		const marker = (row: IDataObject) => String(isSubmissions ? row.status : row.lastUpdatedAt);
+		const apiId = isSubmissions ? 'BA13B006' : 'BA13B103';
+		const answer = await callOcctoList.call(this, apiId, {}, CALL_OPTIONS);
+		const rows = answer.rows;
+		if (answer.empty) this.logger.info(`OCCTO returned an empty list for ${apiLabel(apiId)}`);
+		// without these fields every row would look unchanged (or new) on every poll: refuse rather than guess
+		const markerField = isSubmissions ? 'status' : 'lastUpdatedAt';
+		requireField.call(this, rows, 'occtoReceptionNo', 'This trigger', 0);
+		requireField.call(this, rows, markerField, 'This trigger', 0);
+		const marker = (row: IDataObject) => String(row[markerField]);
 
 		if (manual) {
 			// a test run shows what an event looks like without moving the cursor
@@ -152,19 +169,22 @@ export class OcctoOutagePlanTrigger implements INodeType {
 		const firstRun = cursor.seen === undefined;
 		const seen = cursor.seen ?? {};
 		const changed = rows.filter((row) => seen[String(row.occtoReceptionNo)] !== marker(row));
-		cursor.seen = Object.fromEntries(rows.map((row) => [String(row.occtoReceptionNo), marker(row)]));
-		if (firstRun && options.emitExisting !== true) return null;
-		if (!changed.length) return null;
+		// the cursor moves only once everything below succeeded, so a failed detail call loses no event
+		const nextSeen = Object.fromEntries(rows.map((row) => [String(row.occtoReceptionNo), marker(row)]));
+		if ((firstRun && options.emitExisting !== true) || !changed.length) {
+			cursor.seen = nextSeen;
+			return null;
+		}
 
 		const out: INodeExecutionData[] = [];
 		for (const row of changed) {
 			const json: IDataObject = { ...row, previous: seen[String(row.occtoReceptionNo)] ?? null, ...extra };
 			if (isSubmissions && options.fetchErrorDetails !== false && row.status === SUBMISSION_STATUS.error.code) {
-				const details = await callOcctoApi.call(this, 'BA13B007', { [PARAM.receptionNo]: String(row.occtoReceptionNo) }, CALL_OPTIONS);
-				json.errors = listRows(details.document, ERROR_DETAIL_ROW);
+				const details = await callOcctoList.call(this, 'BA13B007', { [PARAM.receptionNo]: String(row.occtoReceptionNo) }, CALL_OPTIONS);
+				json.errors = details.rows;
 			}
 			if (!isSubmissions && options.fetchPlans === true) {
-				const plan = await callOcctoApi.call(
+				const plan = await callOcctoDocument.call(
 					this,
 					'BA13B102',
 					{ [PARAM.planDivision]: String(row.planDivision), [PARAM.receptionNo]: String(row.occtoReceptionNo) },
@@ -176,6 +196,7 @@ export class OcctoOutagePlanTrigger implements INodeType {
 		}
 		const quota = occtoQuota.snapshot(connection.userId); // after any detail calls
 		for (const item of out) item.json.quota = { ...quota };
+		cursor.seen = nextSeen;
 		return [out];
 	}
 }

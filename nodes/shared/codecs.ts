@@ -103,6 +103,8 @@ export function encodeXml(xml: string, encoding: XmlEncoding): Buffer {
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // Keys that could reach an object's prototype are kept but renamed, so they stay inert data.
 export const inertName = (name: string) => (UNSAFE_KEYS.has(name) ? `_${name}` : name);
+/** Names fast-xml-parser prefixes with "__" as well (Object.prototype's methods); the streaming reader does the same. */
+export const PROTOTYPE_METHOD_NAMES = new Set(['hasOwnProperty', 'toString', 'valueOf', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
 
 const parser = new XMLParser({
 	ignoreAttributes: false,

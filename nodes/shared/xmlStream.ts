@@ -5,7 +5,9 @@
 import { SaxesParser } from 'saxes';
 
 import type { XmlObject, XmlValue } from './codecs';
-import { DecodeError, inertName } from './codecs';
+import { DecodeError, PROTOTYPE_METHOD_NAMES, inertName } from './codecs';
+
+const elementKey = (name: string) => (PROTOTYPE_METHOD_NAMES.has(name) ? `__${name}` : inertName(name));
 
 /** An element directly under the document root, with its finished value. */
 export interface TopLevelElement {
@@ -43,7 +45,7 @@ export class ElementBuilder {
 			object ??= {};
 			object[`@${inertName(attribute)}`] = attributes[attribute];
 		}
-		this.stack.push({ name: inertName(name), object, text: '' });
+		this.stack.push({ name: elementKey(name), object, text: '' });
 	}
 
 	text(text: string): void {

@@ -71,6 +71,8 @@ export interface OcctoSimulator {
 	getCallCount(userId: string): number;
 	setClock(now: Date | undefined): void;
 	setFault(fault: OcctoFault | undefined, options?: { delayMs?: number }): void;
+	/** Test hook: answer this API with the given XML document (zipped as usual) instead of the real list; undefined clears it. */
+	setAnswerOverride(apiId: OcctoApiId, xml: string | undefined): void;
 	requests: Array<{ apiId: string; userId?: string; at: Date }>;
 	submissions(): Array<{ receptionNo: string; status: string }>;
 	close(): Promise<void>;
@@ -213,6 +215,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 	let clock: Date | undefined;
 	let fault: OcctoFault | undefined;
 	let faultDelayMs = 5000;
+	const answerOverrides = new Map<OcctoApiId, string>();
 	let nextReceptionNo = 1000000001;
 	let answerSerial = 0;
 	const now = () => clock ?? new Date();
@@ -466,7 +469,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		}
 		let xml: string;
 		try {
-			xml = await handlers[apiId](form, userId, file);
+			xml = answerOverrides.get(apiId) ?? (await handlers[apiId](form, userId, file));
 		} catch (error) {
 			if (error instanceof BadRequest) return sendError(res, error.code, error.message);
 			return sendError(res, RESULT_CODES.systemError, 'システムエラーが発生しました');
@@ -519,6 +522,10 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		setFault: (next, faultOptions) => {
 			fault = next;
 			faultDelayMs = faultOptions?.delayMs ?? 5000;
+		},
+		setAnswerOverride: (apiId, xml) => {
+			if (xml === undefined) answerOverrides.delete(apiId);
+			else answerOverrides.set(apiId, xml);
 		},
 		submissions: () => submissions.map((s) => ({ receptionNo: s.receptionNo, status: s.status.name })),
 		close: async () => {
