@@ -11,7 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { ApplicationError } from 'n8n-workflow';
 
-import { DEFAULT_HOST, REGIONAL_HOSTS, GRANT_PATH, TOKEN_RENEW_MARGIN_MS } from '../nodes/NttAnpi/mapping';
+import { DEFAULT_HOST, REGIONAL_HOSTS, GRANT_PATH, TOKEN_RENEW_MARGIN_MS, TOKEN_TIMEOUT_MS } from '../nodes/NttAnpi/mapping';
 import type { TokenAnswer } from '../nodes/NttAnpi/mapping';
 
 function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
@@ -93,13 +93,17 @@ export class NttComApi implements ICredentialType {
 				headers: { 'content-type': 'application/json' },
 				body: { grantType: 'client_credentials', clientId: credentials.clientId, clientSecret: credentials.clientSecret },
 				json: true,
+				timeout: TOKEN_TIMEOUT_MS, // a stalled gateway must not hold the token call for n8n's 300 s default
 			})) as TokenAnswer;
 		} catch (error) {
 			// Only the status and the gateway's fault text: the request (with the secret) stays out of the message.
 			const response = (error as { response?: { status?: number; data?: { fault?: { faultstring?: string } } } }).response
 				?? (error as { cause?: { response?: { status?: number; data?: { fault?: { faultstring?: string } } } } }).cause?.response;
 			const status = response?.status;
-			const reason = response?.data?.fault?.faultstring ?? (status ? `HTTP ${status}` : (error as Error).message);
+			const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+			const timedOut = !status && (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test((error as Error).message));
+			const reason = response?.data?.fault?.faultstring
+				?? (status ? `HTTP ${status}` : timedOut ? `no answer within ${TOKEN_TIMEOUT_MS / 1000} s` : (error as Error).message);
 			throw new ApplicationError(
 				status === 401 || status === 400
 					? `The NTT Com API gateway refused the Client ID / Client Secret (${reason}). Check them in the credential.`

@@ -64,6 +64,12 @@ export interface TokenAnswer {
 /** Renew a token this long before it runs out, so a call never starts with a token about to expire. */
 export const TOKEN_RENEW_MARGIN_MS = 60_000;
 
+/**
+ * DECISION: the longest the token call may take. The credential cannot see the node's Timeout option, so
+ * it has its own bound (the node's timer still bounds the token wait of each call to its Timeout).
+ */
+export const TOKEN_TIMEOUT_MS = 30_000;
+
 export const ENUMS = {
 	endflg: { '0': 'open', '1': 'completed', '2': 'aborted' } as Record<string, string>,
 	trngflg: { '0': 'real', '1': 'drill' } as Record<string, string>,

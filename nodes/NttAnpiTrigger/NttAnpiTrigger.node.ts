@@ -2,8 +2,11 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { fromJstDigits, jstMinute } from '../shared/japanTime';
+import { withPollGuard } from '../shared/pollGuard';
 import { ANPI_PATHS, ENUMS, LIMITS, TID_PATTERN } from '../NttAnpi/mapping';
 import { forEachPage } from '../NttAnpi/transport';
+import type { CallLimits } from '../NttAnpi/transport/limits';
+import { DEFAULT_DEADLINE_MINUTES, DEFAULT_TIMEOUT_SECONDS, formatMinutes } from '../NttAnpi/transport/limits';
 
 type Event = 'newAnswers' | 'threadCompleted' | 'threadOpened';
 
@@ -17,6 +20,24 @@ interface Cursor {
 }
 
 const ONE_MINUTE = 60_000;
+/** How long past its deadline a poll may still hold the overlap guard (its last call is bounded by it). */
+const GUARD_MARGIN_MS = 60_000;
+
+/**
+ * A poll's waits: each call bounded by Timeout, the whole poll by n8n's poll budget where n8n 2.x gives
+ * one (it abandons a poll that runs past its own poll timeout), else by the node's default deadline.
+ */
+function pollLimits(this: IPollFunctions): CallLimits {
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_SECONDS);
+	if (!Number.isFinite(timeout) || timeout <= 0) {
+		throw new NodeOperationError(this.getNode(), `"Timeout (Seconds)" must be a positive number, got ${String(options.timeout)}`, {
+			description: `Set it to the seconds one call may wait, e.g. ${DEFAULT_TIMEOUT_SECONDS}.`,
+		});
+	}
+	const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_DEADLINE_MINUTES * ONE_MINUTE;
+	return { timeoutMs: timeout * 1000, deadlineAt: Date.now() + budget, deadlineLabel: `poll deadline (${formatMinutes(budget)})` };
+}
 
 export class NttAnpiTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -72,25 +93,53 @@ export class NttAnpiTrigger implements INodeType {
 				default: false,
 				description: 'Whether the first poll after activation emits what is already there (otherwise it only remembers it)',
 			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Timeout (Seconds)',
+						name: 'timeout',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 300 },
+						default: DEFAULT_TIMEOUT_SECONDS,
+						description:
+							'Longest one call may wait for the NTT Com API gateway, the access-token call included; a call that times out is tried again up to 3 times. A poll that fails leaves its place where it was, so nothing is lost.',
+					},
+				],
+			},
 		],
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const event = this.getNodeParameter('event') as Event;
-		const cursor = this.getWorkflowStaticData('node') as Cursor;
-		const manual = this.getMode() === 'manual';
-		const emitExisting = this.getNodeParameter('emitExisting', false) as boolean;
-		const items = event === 'newAnswers' ? await newAnswers.call(this, cursor, manual, emitExisting) : await threadChanges.call(this, event, cursor, manual, emitExisting);
-		return items.length ? [items] : null;
+		const limits = pollLimits.call(this);
+		// a poll that starts while the previous one still waits on the gateway makes no call and emits nothing
+		return await withPollGuard(this, 'NTT Anpi Trigger', limits.deadlineAt - Date.now() + GUARD_MARGIN_MS, async (): Promise<INodeExecutionData[][] | null> => {
+			const event = this.getNodeParameter('event') as Event;
+			const cursor = this.getWorkflowStaticData('node') as Cursor;
+			const manual = this.getMode() === 'manual';
+			const emitExisting = this.getNodeParameter('emitExisting', false) as boolean;
+			// the polls work on a copy: the cursor only moves once a poll has read everything it needed
+			const state: Cursor = { ...cursor };
+			const items =
+				event === 'newAnswers'
+					? await newAnswers.call(this, state, manual, emitExisting, limits)
+					: await threadChanges.call(this, event, state, manual, emitExisting, limits);
+			if (!manual) Object.assign(cursor, state); // a test run never moves the real cursor
+			return items.length ? [items] : null;
+		});
 	}
 }
 
-async function newAnswers(this: IPollFunctions, cursor: Cursor, manual: boolean, emitExisting: boolean): Promise<INodeExecutionData[]> {
+/** New answers since the cursor; updates `state` (a copy of the cursor) as it goes. */
+async function newAnswers(this: IPollFunctions, state: Cursor, manual: boolean, emitExisting: boolean, limits: CallLimits): Promise<INodeExecutionData[]> {
 	const tid = String(this.getNodeParameter('tid', '') ?? '').trim();
 	if (tid && !TID_PATTERN.test(tid)) {
 		throw new NodeOperationError(this.getNode(), `"Thread ID" must be up to ${LIMITS.tidLength} letters or digits, got "${tid}"`);
 	}
-	const state: Cursor = manual ? { ...cursor } : cursor; // a test run never moves the real cursor
 	const firstRun = state.since === undefined;
 	const rows: IDataObject[] = [];
 	let thread: IDataObject = {};
@@ -104,6 +153,7 @@ async function newAnswers(this: IPollFunctions, cursor: Cursor, manual: boolean,
 				body: { ...(tid ? { tid } : {}), ansstatus: '1', ...(since ? { regdatekbn: '1', regdate: since } : {}), offset, limit },
 				idempotent: true,
 				itemIndex: 0,
+				limits,
 			}),
 			'thrddList',
 			LIMITS.statusPage,
@@ -144,11 +194,12 @@ async function newAnswers(this: IPollFunctions, cursor: Cursor, manual: boolean,
 	}));
 }
 
-async function threadChanges(this: IPollFunctions, event: Event, cursor: Cursor, manual: boolean, emitExisting: boolean): Promise<INodeExecutionData[]> {
+/** Rounds completed or opened since the cursor; updates `cursor` (a copy) once the list is read. */
+async function threadChanges(this: IPollFunctions, event: Event, cursor: Cursor, manual: boolean, emitExisting: boolean, limits: CallLimits): Promise<INodeExecutionData[]> {
 	const threads: IDataObject[] = [];
 	await forEachPage.call(
 		this,
-		(offset, limit) => ({ operation: 'list', method: 'GET', path: ANPI_PATHS.list, qs: { offset, limit }, idempotent: true, itemIndex: 0 }),
+		(offset, limit) => ({ operation: 'list', method: 'GET', path: ANPI_PATHS.list, qs: { offset, limit }, idempotent: true, itemIndex: 0, limits }),
 		'thrdiList',
 		LIMITS.listPage,
 		Number.POSITIVE_INFINITY,

@@ -24,12 +24,37 @@ export interface AnpiSimulatorOptions {
 	onRequest?: (method: string, path: string) => void;
 }
 
+/**
+ * Fault switch for bounded-wait tests: a gateway that accepts a request and then never answers ("hang"),
+ * answers only after `forMs` (it recovers), or closes the connection without an answer ("reset").
+ */
+export interface StallRule {
+	/** Only requests whose path starts with this (the token path included); every request when absent. */
+	path?: string;
+	/** Only this method (GET, POST, PUT); every method when absent. */
+	method?: string;
+	/** How many requests it applies to; default 1 (Infinity: until clearStalls). */
+	count?: number;
+	/** Let this many matching requests through first (e.g. stall the third page of a list). */
+	skip?: number;
+	action: 'hang' | 'reset';
+	/** hang only: answer normally after this many milliseconds. Without it the request is never answered. */
+	forMs?: number;
+	/** Carry the request out first and lose only its answer (a write that happened without the client knowing). */
+	afterProcessing?: boolean;
+}
+
 export interface AnpiSimulator {
 	url: string;
 	useCount: number;
 	tokenCalls: number;
 	expireAllTokens(): void;
 	failNext(status: number, options?: { body?: string; contentType?: string; retryAfter?: number; count?: number; path?: string }): void;
+	/** Applies a fault to the next matching requests (see StallRule). */
+	stall(rule: StallRule): void;
+	clearStalls(): void;
+	/** Requests that met a stall rule, the token path included (method and path). */
+	stalled: Array<{ method: string; path: string; action: StallRule['action'] }>;
 	requests: Array<{ method: string; path: string; body?: unknown; authorization?: 'valid' | 'invalid' | 'missing' }>;
 	answer(tid: string, usrcd: string, ansList: string[], at?: string): void;
 	threads(): Array<{ tid: string; endflg: string; title: string }>;
@@ -109,6 +134,9 @@ export async function startAnpiSimulator(options: AnpiSimulatorOptions = {}): Pr
 	const threads = new Map<string, Thread>();
 	const timers = new Set<NodeJS.Timeout>();
 	const failures: Array<{ status: number; body?: string; contentType?: string; retryAfter?: number; count: number; path?: string }> = [];
+	const stalls: Array<StallRule & { count: number; skip: number }> = [];
+	// answers to lose: the operation ran, its answer is held back or the connection is closed instead
+	const heldAnswers = new WeakMap<http.ServerResponse, StallRule>();
 	let nextTid = 101;
 	let windowStart = 0;
 	let windowCount = 0;
@@ -375,8 +403,45 @@ export async function startAnpiSimulator(options: AnpiSimulatorOptions = {}): Pr
 
 	// ----- HTTP -----
 	const send_ = (res: http.ServerResponse, status: number, data: unknown, headers: Record<string, string> = {}) => {
-		res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-		res.end(JSON.stringify(data));
+		const write = () => {
+			if (res.destroyed) return;
+			res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+			res.end(JSON.stringify(data));
+		};
+		const held = heldAnswers.get(res);
+		if (!held) return write();
+		if (held.action === 'reset') return res.socket?.destroy();
+		if (held.forMs !== undefined) wait(held.forMs).then(write, () => {});
+	};
+	const wait = async (ms: number) =>
+		await new Promise<void>((resolve) => {
+			const timer = setTimeout(() => {
+				timers.delete(timer);
+				resolve();
+			}, ms);
+			timers.add(timer);
+		});
+	/** Applies the first matching stall rule. Returns true when the request must not be answered now or ever. */
+	const applyStall = async (req: http.IncomingMessage, res: http.ServerResponse, method: string, route: string): Promise<boolean> => {
+		const rule = stalls.find((r) => (!r.path || route.startsWith(r.path.replace(/\/?$/, '/'))) && (!r.method || r.method === method));
+		if (!rule) return false;
+		if (rule.skip > 0) {
+			rule.skip--;
+			return false;
+		}
+		if (--rule.count <= 0) stalls.splice(stalls.indexOf(rule), 1);
+		simulator.stalled.push({ method, path: route, action: rule.action });
+		if (rule.afterProcessing) {
+			heldAnswers.set(res, rule);
+			return false;
+		}
+		if (rule.action === 'reset') {
+			req.socket.destroy();
+			return true;
+		}
+		if (rule.forMs === undefined) return true; // never answered; closed with the simulator
+		await wait(rule.forMs);
+		return res.destroyed; // the client gave up meanwhile: nothing to answer
 	};
 	const fault = (res: http.ServerResponse, status: number, faultstring: string, errorcode: string) =>
 		send_(res, status, { fault: { faultstring, detail: { errorcode } } });
@@ -397,6 +462,7 @@ export async function startAnpiSimulator(options: AnpiSimulatorOptions = {}): Pr
 		}
 
 		if (route === GRANT_PATH.replace(/\/?$/, '/') && method === 'POST') {
+			if (await applyStall(req, res, method, route)) return;
 			if (body.grantType !== 'client_credentials' || typeof body.clientId !== 'string') {
 				return fault(res, 400, 'Invalid grant type or body (camelCase JSON expected)', 'oauth.v2.InvalidRequest');
 			}
@@ -416,6 +482,7 @@ export async function startAnpiSimulator(options: AnpiSimulatorOptions = {}): Pr
 		const valid = issued !== undefined && Date.now() < issued + lifetime * 1000;
 		simulator.requests.push({ method, path: route, body: chunks.length ? body : undefined, authorization: !authorization ? 'missing' : valid ? 'valid' : 'invalid' });
 		if (!valid) return fault(res, 401, 'Invalid access token', 'keymanagement.service.invalid_access_token');
+		if (await applyStall(req, res, method, route)) return;
 
 		if (options.rateLimit) {
 			const second = Math.floor(Date.now() / 1000);
@@ -470,6 +537,13 @@ export async function startAnpiSimulator(options: AnpiSimulatorOptions = {}): Pr
 		useCount: 0,
 		tokenCalls: 0,
 		requests: [],
+		stalled: [],
+		stall: (rule) => {
+			stalls.push({ ...rule, count: rule.count ?? 1, skip: rule.skip ?? 0 });
+		},
+		clearStalls: () => {
+			stalls.length = 0;
+		},
 		expireAllTokens: () => tokens.clear(),
 		failNext: (status, failOptions = {}) => {
 			failures.push({ status, ...failOptions, count: failOptions.count ?? 1 });

@@ -1,19 +1,33 @@
 // All HTTP to the NTT Com API gateway goes through here: token (via the credential), error mapping,
-// bounded retries of reads on 429/503 honouring Retry-After, and paging. Create and Send are never
-// retried here; the only repeat they can see is n8n's single retry after renewing a rejected token.
+// bounded waits (a timeout per call, a deadline per run), bounded retries of reads on 429/503, timeouts and
+// reset connections with back-off and jitter, and paging. Create, Send and Complete are never retried here;
+// the only repeat they can see is n8n's single retry after renewing a rejected token.
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IPollFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { apiError, excerpt } from '../../shared/execution';
 import type { ANPI_PATHS } from '../mapping';
 import { API_NAMES_JA, DEFAULT_HOST } from '../mapping';
+import type { CallLimits } from './limits';
+import { formatMinutes, remainingMs } from './limits';
 
 type AnpiContext = IExecuteFunctions | IPollFunctions;
 export type AnpiOperation = keyof typeof ANPI_PATHS;
 
 export const CREDENTIAL_TYPE = 'nttComApi';
+/** Retries of a read after the first attempt (429/503, timeouts and reset connections together). */
 export const READ_RETRIES = 3;
 const MAX_RETRY_WAIT_MS = 30_000;
+const BACKOFF_BASE_MS = 1000;
+
+/** The operation as the node panel names it, next to the API's Japanese name in every error. */
+const OPERATION_NAMES: Record<AnpiOperation, string> = {
+	create: 'Create',
+	list: 'Get Many',
+	status: 'Get Status',
+	send: 'Send',
+	complete: 'Complete',
+};
 
 export interface AnpiCall {
 	operation: AnpiOperation;
@@ -21,9 +35,12 @@ export interface AnpiCall {
 	path: string;
 	body?: IDataObject;
 	qs?: IDataObject;
-	/** Reads may be retried on 429/503; writes never are. */
+	/** Reads may be retried on 429/503, timeouts and reset connections; writes never are. */
 	idempotent: boolean;
 	itemIndex: number;
+	limits: CallLimits;
+	/** Set by forEachPage: how far a list got, for the deadline error. */
+	progress?: { pages: number; rows: number };
 }
 
 interface RawResponse {
@@ -50,6 +67,11 @@ function parseBody(body: unknown): { json?: IDataObject; text: string } {
 	}
 }
 
+/** Exponential back-off with jitter (50–100 % of the step), so many waiting workflows do not retry in step. */
+function backoffMs(attempt: number): number {
+	return Math.round(Math.min(BACKOFF_BASE_MS * 2 ** attempt, MAX_RETRY_WAIT_MS) * (0.5 + Math.random() / 2));
+}
+
 function retryAfterMs(headers: RawResponse['headers'], attempt: number): number {
 	const value = headers['retry-after'];
 	const text = Array.isArray(value) ? value[0] : value;
@@ -59,17 +81,63 @@ function retryAfterMs(headers: RawResponse['headers'], attempt: number): number 
 		const date = Date.parse(text);
 		if (Number.isFinite(date)) return Math.min(Math.max(date - Date.now(), 0), MAX_RETRY_WAIT_MS);
 	}
-	return Math.min(1000 * 2 ** attempt, MAX_RETRY_WAIT_MS);
+	return backoffMs(attempt);
+}
+
+/** Our own timer ran out (the token wait included, which the request's own timeout does not cover). */
+class CallTimedOut extends Error {}
+
+/** Resolves with `work`, or rejects with CallTimedOut after `ms`; `work` is left to end on its own. */
+async function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+	work.catch(() => {}); // it may fail after we stopped waiting for it
+	let timer: NodeJS.Timeout | undefined;
+	const timedOut = new Promise<never>((_resolve, reject) => {
+		timer = setTimeout(() => reject(new CallTimedOut()), ms);
+	});
+	try {
+		return await Promise.race([work, timedOut]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+/** What went wrong with one attempt that got no HTTP answer. */
+interface NoAnswer {
+	kind: 'timeout' | 'reset' | 'notSent' | 'credential' | 'unauthorized' | 'other';
+	reason: string;
+	error: unknown;
+}
+
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function classify(error: unknown): NoAnswer {
+	if (error instanceof CallTimedOut) return { kind: 'timeout', reason: 'no answer', error };
+	// Keep only status, code and reason: the original error carries the request, with the token in its headers.
+	const wrapped = error as { message?: string; code?: string; cause?: { response?: { status?: number }; message?: string; code?: string } };
+	if (wrapped.cause?.response?.status === 401) return { kind: 'unauthorized', reason: 'HTTP 401', error };
+	const reason = wrapped.cause?.message ?? wrapped.message ?? String(error);
+	const code = String(wrapped.cause?.code ?? wrapped.code ?? '');
+	if (/Client ID|access token from the NTT Com API gateway|without an access token/.test(reason)) return { kind: 'credential', reason, error };
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(reason)) return { kind: 'timeout', reason: 'no answer', error };
+	if (RESET_CODES.has(code) || /socket hang up|ECONNRESET/i.test(reason)) return { kind: 'reset', reason: 'the gateway closed the connection without an answer', error };
+	if (NOT_SENT_CODES.has(code)) return { kind: 'notSent', reason, error };
+	return { kind: 'other', reason, error };
 }
 
 /** One API call; returns the JSON answer of a 2xx, or throws a NodeApiError that says what went wrong. */
 export async function anpiRequest(this: AnpiContext, call: AnpiCall): Promise<IDataObject> {
 	const baseURL = await anpiBaseUrl.call(this);
-	const label = `${API_NAMES_JA[call.operation]}`;
+	const label = `${OPERATION_NAMES[call.operation]} (${API_NAMES_JA[call.operation]})`;
+	const apiName = API_NAMES_JA[call.operation]; // the gateway's and API's own errors name the API, as before
+	const { limits } = call;
 	for (let attempt = 0; ; attempt++) {
+		const left = remainingMs(limits);
+		if (left <= 0) throw deadlineError(this, call, label, attempt, false);
+		const waitMs = Math.min(limits.timeoutMs, left);
 		let response: RawResponse;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+			const request = this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
 				method: call.method,
 				baseURL,
 				url: call.path,
@@ -77,11 +145,20 @@ export async function anpiRequest(this: AnpiContext, call: AnpiCall): Promise<ID
 				qs: call.qs,
 				json: true,
 				returnFullResponse: true,
+				timeout: waitMs, // closes the socket of a stalled call; our timer also bounds the token wait
 				// 401 must throw so that n8n renews the token and retries once; every other status is ours to read
 				ignoreHttpStatusErrors: { ignore: true, except: [401] },
-			})) as RawResponse;
+			}) as Promise<RawResponse>;
+			response = await withinMs(request, waitMs);
 		} catch (error) {
-			throw transportError(this, error, label, call.itemIndex);
+			const failure = classify(error);
+			const retryable = call.idempotent && (failure.kind === 'timeout' || failure.kind === 'reset') && attempt < READ_RETRIES;
+			if (failure.kind === 'timeout' && waitMs < limits.timeoutMs) throw deadlineError(this, call, label, attempt + 1, true);
+			if (retryable) {
+				await pause(this, call, label, attempt, backoffMs(attempt));
+				continue;
+			}
+			throw noAnswerError(this, call, label, failure, attempt + 1);
 		}
 		const { json, text } = parseBody(response.body);
 		const status = response.statusCode;
@@ -90,7 +167,7 @@ export async function anpiRequest(this: AnpiContext, call: AnpiCall): Promise<ID
 				throw apiError(this, {
 					itemIndex: call.itemIndex,
 					httpCode: String(status),
-					message: `NTT Com API gateway error: ${label} answered HTTP ${status} without a JSON body`,
+					message: `NTT Com API gateway error: ${apiName} answered HTTP ${status} without a JSON body`,
 					description: text ? `The answer began: "${excerpt(text)}"` : 'The answer was empty. Try again later.',
 				});
 			}
@@ -98,11 +175,85 @@ export async function anpiRequest(this: AnpiContext, call: AnpiCall): Promise<ID
 		}
 		const retryable = call.idempotent && (status === 429 || status === 503) && attempt < READ_RETRIES;
 		if (retryable) {
-			await sleep(retryAfterMs(response.headers, attempt));
+			await pause(this, call, label, attempt, retryAfterMs(response.headers, attempt));
 			continue;
 		}
-		throw answerError(this, status, json, text, label, call.itemIndex);
+		throw answerError(this, status, json, text, apiName, call.itemIndex);
 	}
+}
+
+/** Waits before the next attempt of a read, unless the wait would run past the deadline. */
+async function pause(ctx: AnpiContext, call: AnpiCall, label: string, attempt: number, ms: number): Promise<void> {
+	if (ms >= remainingMs(call.limits)) throw deadlineError(ctx, call, label, attempt + 1, false);
+	await sleep(ms);
+}
+
+function deadlineError(ctx: AnpiContext, call: AnpiCall, label: string, attempts: number, cutShort: boolean) {
+	const { limits, progress } = call;
+	const tried = attempts ? ` (${attempts} attempt${attempts === 1 ? '' : 's'})` : '';
+	if (progress && progress.pages > 0) {
+		return apiError(ctx, {
+			itemIndex: call.itemIndex,
+			message: `${label} stopped at the ${limits.deadlineLabel} after reading ${progress.pages} page${progress.pages === 1 ? '' : 's'} (${progress.rows} rows): the list is incomplete, so nothing was passed on`,
+			description: deadlineAdvice(call),
+		});
+	}
+	const maybeSent = !call.idempotent && cutShort;
+	return apiError(ctx, {
+		itemIndex: call.itemIndex,
+		message: maybeSent
+			? `${label} was cut off by the ${limits.deadlineLabel} and may have been sent: check Get Many / Get Status before repeating it`
+			: `${label} stopped at the ${limits.deadlineLabel}${tried}${call.idempotent ? '' : '; nothing was sent'}${progress ? ' before the first page was read' : ''}`,
+		description: deadlineAdvice(call),
+	});
+}
+
+function deadlineAdvice(call: AnpiCall): string {
+	const paging = call.progress ? ' For long lists use a Limit instead of Return All.' : '';
+	return `The NTT Com API gateway is answering slowly. Raise the deadline in the node options, or try again later.${paging}`;
+}
+
+function noAnswerError(ctx: AnpiContext, call: AnpiCall, label: string, failure: NoAnswer, attempts: number) {
+	const { itemIndex } = call;
+	const seconds = formatMinutes(call.limits.timeoutMs);
+	if (failure.kind === 'unauthorized') {
+		const response = (failure.error as { cause?: { response?: { data?: unknown } } }).cause?.response;
+		const { json } = parseBody(response?.data);
+		const fault = (json?.fault as { faultstring?: string } | undefined)?.faultstring;
+		return apiError(ctx, {
+			itemIndex,
+			httpCode: '401',
+			message: `NTT Com API gateway error (HTTP 401) on ${API_NAMES_JA[call.operation]}: ${fault ?? 'access token refused'}`,
+			description: 'The token was renewed once and still refused. Check that the Client ID has access to the 安否確認 API and that the API Host is right.',
+		});
+	}
+	if (failure.kind === 'credential') {
+		return apiError(ctx, {
+			itemIndex,
+			message: failure.reason,
+			description: 'Open the NTT Com API credential and check Client ID, Client Secret and API Host.',
+		});
+	}
+	const what = failure.kind === 'timeout' ? `timed out (no answer within ${seconds})` : `failed (${failure.reason})`;
+	if (!call.idempotent && (failure.kind === 'timeout' || failure.kind === 'reset' || failure.kind === 'other')) {
+		return apiError(ctx, {
+			itemIndex,
+			message: `${label} ${what} and may have been sent: check Get Many / Get Status before repeating it`,
+			description: 'The request reached the gateway but no answer came back. It was not retried, so that nothing is created or sent twice.',
+		});
+	}
+	if (failure.kind === 'timeout' || failure.kind === 'reset') {
+		return apiError(ctx, {
+			itemIndex,
+			message: `${label} ${what} after ${attempts} attempt${attempts === 1 ? '' : 's'}`,
+			description: `The NTT Com API gateway accepted the call but did not answer${attempts > 1 ? '; it was tried again with pauses in between' : ''}. Raise "Timeout (Seconds)" in the node options, or try again later.`,
+		});
+	}
+	return apiError(ctx, {
+		itemIndex,
+		message: `Could not reach the NTT Com API gateway for ${label} (${failure.reason})`,
+		description: 'Check the API Host and your network or proxy. Nothing was sent and nothing was retried.',
+	});
 }
 
 function answerError(ctx: AnpiContext, status: number, json: IDataObject | undefined, text: string, label: string, itemIndex: number) {
@@ -136,34 +287,10 @@ function answerError(ctx: AnpiContext, status: number, json: IDataObject | undef
 	});
 }
 
-function transportError(ctx: AnpiContext, error: unknown, label: string, itemIndex: number) {
-	// Keep only status and reason: the original error carries the request, with the token in its headers.
-	const wrapped = error as { message?: string; httpCode?: string | null; cause?: { response?: { status?: number; data?: unknown }; message?: string; code?: string } };
-	const response = wrapped.cause?.response;
-	if (response?.status === 401) {
-		const { json } = parseBody(response.data);
-		const fault = (json?.fault as { faultstring?: string } | undefined)?.faultstring;
-		return apiError(ctx, {
-			itemIndex,
-			httpCode: '401',
-			message: `NTT Com API gateway error (HTTP 401) on ${label}: ${fault ?? 'access token refused'}`,
-			description: 'The token was renewed once and still refused. Check that the Client ID has access to the 安否確認 API and that the API Host is right.',
-		});
-	}
-	const reason = wrapped.cause?.message ?? wrapped.message ?? String(error);
-	const credentialProblem = /Client ID|access token from the NTT Com API gateway|without an access token/.test(reason);
-	return apiError(ctx, {
-		itemIndex,
-		message: credentialProblem ? reason : `Could not reach the NTT Com API gateway for ${label} (${reason})`,
-		description: credentialProblem
-			? 'Open the NTT Com API credential and check Client ID, Client Secret and API Host.'
-			: 'Check the API Host and your network or proxy. Nothing was retried.',
-	});
-}
-
 /**
  * Walks offset/limit pages until `wanted` rows were seen or the API has no more. Each page is handed to
- * `onPage` and then dropped, so memory grows with what the caller keeps, not with the pages.
+ * `onPage` and then dropped, so memory grows with what the caller keeps, not with the pages. A page that
+ * cannot be read (deadline included) fails the whole walk: a partial list is never passed on.
  */
 export async function forEachPage(
 	this: AnpiContext,
@@ -175,10 +302,13 @@ export async function forEachPage(
 ): Promise<void> {
 	let offset = 0;
 	let seen = 0;
+	const progress = { pages: 0, rows: 0 };
 	while (seen < wanted) {
 		const limit = Math.min(pageMax, wanted - seen);
-		const answer = await anpiRequest.call(this, request(offset, limit));
+		const answer = await anpiRequest.call(this, { ...request(offset, limit), progress });
 		const rows = (Array.isArray(answer[listKey]) ? answer[listKey] : []) as IDataObject[];
+		progress.pages++;
+		progress.rows += rows.length;
 		const kept = rows.slice(0, wanted - seen);
 		onPage(kept, answer);
 		seen += kept.length;

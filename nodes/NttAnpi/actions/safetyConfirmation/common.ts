@@ -4,6 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { toJstDigits } from '../../../shared/japanTime';
 import { ENUMS, LIMITS, QUESTION_COUNT, TID_PATTERN } from '../../mapping';
+import type { CallLimits } from '../../transport/limits';
+import { DEFAULT_DEADLINE_MINUTES, DEFAULT_TIMEOUT_SECONDS, formatMinutes, runStartedAt } from '../../transport/limits';
 
 /** The thread a call is about; mapped from the previous step by default. */
 export const tidField: INodeProperties = {
@@ -142,14 +144,60 @@ export function usageOf(this: IExecuteFunctions, answer: IDataObject, itemIndex:
 	return { useCount, contractCount };
 }
 
+const waitOptions: INodeProperties[] = [
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 300 },
+		default: DEFAULT_TIMEOUT_SECONDS,
+		description:
+			'Longest one call may wait for the NTT Com API gateway, the access-token call included. Reads (Get Many, Get Status) that time out are tried again up to 3 times; Create, Send and Complete never are.',
+	},
+	{
+		displayName: 'Execution Deadline (Minutes)',
+		name: 'executionDeadline',
+		type: 'number',
+		typeOptions: { minValue: 0.1, maxValue: 60, numberPrecision: 1 },
+		default: DEFAULT_DEADLINE_MINUTES,
+		description:
+			'Longest this node may spend on all its items together. Return All stops at the deadline with an error saying how many pages were read; an incomplete list is never passed on.',
+	},
+];
+
 export const optionsCollection = (extra: INodeProperties[] = []): INodeProperties => ({
 	displayName: 'Options',
 	name: 'options',
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
-	options: [...extra, usageWarningOption],
+	options: [...extra, ...waitOptions, usageWarningOption],
 });
+
+/** Timeout and deadline of this item's calls; the deadline counts from the start of the node's run. */
+export function callLimits(this: IExecuteFunctions, itemIndex: number): CallLimits {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_SECONDS);
+	const deadline = Number(options.executionDeadline ?? DEFAULT_DEADLINE_MINUTES);
+	if (!Number.isFinite(timeout) || timeout <= 0) {
+		throw new NodeOperationError(this.getNode(), `"Timeout (Seconds)" must be a positive number, got ${String(options.timeout)}`, {
+			itemIndex,
+			description: `Set it to the seconds one call may wait, e.g. ${DEFAULT_TIMEOUT_SECONDS}.`,
+		});
+	}
+	if (!Number.isFinite(deadline) || deadline <= 0) {
+		throw new NodeOperationError(this.getNode(), `"Execution Deadline (Minutes)" must be a positive number, got ${String(options.executionDeadline)}`, {
+			itemIndex,
+			description: `Set it to the minutes the node may spend in all, e.g. ${DEFAULT_DEADLINE_MINUTES}.`,
+		});
+	}
+	const deadlineMs = deadline * 60_000;
+	return {
+		timeoutMs: timeout * 1000,
+		deadlineAt: runStartedAt(this) + deadlineMs,
+		deadlineLabel: `Execution Deadline (${formatMinutes(deadlineMs)})`,
+	};
+}
 
 export function items(rows: IDataObject[], itemIndex: number): INodeExecutionData[] {
 	return rows.map((json) => ({ json, pairedItem: { item: itemIndex } }));

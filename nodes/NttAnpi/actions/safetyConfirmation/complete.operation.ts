@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ANPI_PATHS } from '../../mapping';
 import { anpiRequest } from '../../transport';
-import { items, optionsCollection, readTid, tidField, usageOf } from './common';
+import { callLimits, items, optionsCollection, readTid, tidField, usageOf } from './common';
 
 const properties: INodeProperties[] = [
 	tidField,
@@ -20,6 +20,7 @@ export const description = updateDisplayOptions({ show: { resource: ['safetyConf
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const tid = readTid.call(this, itemIndex, true) as string;
-	const answer = await anpiRequest.call(this, { operation: 'complete', method: 'PUT', path: ANPI_PATHS.complete, body: { tid }, idempotent: false, itemIndex });
+	const limits = callLimits.call(this, itemIndex);
+	const answer = await anpiRequest.call(this, { operation: 'complete', method: 'PUT', path: ANPI_PATHS.complete, body: { tid }, idempotent: false, itemIndex, limits });
 	return items([{ tid, targetCount: answer.targetCount, ...usageOf.call(this, answer, itemIndex) }], itemIndex);
 }

@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { jstMinute } from '../../../shared/japanTime';
 import { ANPI_PATHS, LIMITS } from '../../mapping';
 import { anpiRequest } from '../../transport';
-import { checkLength, items, optionsCollection, readDate, usageOf } from './common';
+import { callLimits, checkLength, items, optionsCollection, readDate, usageOf } from './common';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -125,6 +125,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (autoComplete) body.atendpldate = autoComplete;
 	if (fields.drill !== undefined) body.trngflg = fields.drill ? '1' : '0';
 
-	const answer = await anpiRequest.call(this, { operation: 'create', method: 'POST', path: ANPI_PATHS.create, body, idempotent: false, itemIndex });
+	const limits = callLimits.call(this, itemIndex);
+	const answer = await anpiRequest.call(this, { operation: 'create', method: 'POST', path: ANPI_PATHS.create, body, idempotent: false, itemIndex, limits });
 	return items([{ tid: answer.tid, resultCount: answer.resultCount, title, strdate: body.strdate, ...usageOf.call(this, answer, itemIndex) }], itemIndex);
 }

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { returnAllAndLimit } from '../../../shared/descriptions';
 import { ANPI_PATHS, ENUMS, LIMITS } from '../../mapping';
 import { forEachPage } from '../../transport';
-import { items, optionsCollection, readLimit, usageOf } from './common';
+import { callLimits, items, optionsCollection, readLimit, usageOf } from './common';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(`Fetched in pages of up to ${LIMITS.listPage}`),
@@ -37,13 +37,14 @@ export const description = updateDisplayOptions({ show: { resource: ['safetyConf
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const wanted = readLimit.call(this, itemIndex);
 	const state = (this.getNodeParameter('filters', itemIndex, {}) as IDataObject).state as string | undefined;
+	const limits = callLimits.call(this, itemIndex);
 	const rows: IDataObject[] = [];
 	let usage = { useCount: 0, contractCount: 0 };
 	let last: IDataObject = {};
 	// with a state filter the API's pages are filtered here, so keep paging until enough rows match
 	await forEachPage.call(
 		this,
-		(offset, limit) => ({ operation: 'list', method: 'GET', path: ANPI_PATHS.list, qs: { offset, limit }, idempotent: true, itemIndex }),
+		(offset, limit) => ({ operation: 'list', method: 'GET', path: ANPI_PATHS.list, qs: { offset, limit }, idempotent: true, itemIndex, limits }),
 		'thrdiList',
 		LIMITS.listPage,
 		state === undefined ? wanted : Number.POSITIVE_INFINITY,

@@ -5,6 +5,7 @@ import { returnAllAndLimit } from '../../../shared/descriptions';
 import { ANPI_PATHS, ENUMS, LIMITS, NO_VALUE } from '../../mapping';
 import { forEachPage } from '../../transport';
 import {
+	callLimits,
 	items,
 	optionsCollection,
 	readLimit,
@@ -93,6 +94,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const questions = readQuestions.call(this, itemIndex);
 	for (const question of questions) body[`ansList${question.questnum}`] = question.ansList;
 	if (questions.length) body.questkbn = this.getNodeParameter('questkbn', itemIndex, '0') as string;
+	const limits = callLimits.call(this, itemIndex);
 
 	const people: IDataObject[] = [];
 	const byAnswerState: Record<string, number> = {};
@@ -102,7 +104,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	let total = 0;
 	await forEachPage.call(
 		this,
-		(offset, limit) => ({ operation: 'status', method: 'POST', path: ANPI_PATHS.status, body: { ...body, offset, limit }, idempotent: true, itemIndex }),
+		(offset, limit) => ({ operation: 'status', method: 'POST', path: ANPI_PATHS.status, body: { ...body, offset, limit }, idempotent: true, itemIndex, limits }),
 		'thrddList',
 		LIMITS.statusPage,
 		wanted,

@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { ANPI_PATHS } from '../../mapping';
 import { anpiRequest } from '../../transport';
-import { items, optionsCollection, readQuestions, readTargetFilters, readTid, targetFilterFields, tidField, usageOf } from './common';
+import { callLimits, items, optionsCollection, readQuestions, readTargetFilters, readTid, targetFilterFields, tidField, usageOf } from './common';
 
 const filtered = { target: ['filtered', 'byAnswers'] };
 
@@ -65,7 +65,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Add a filter (e.g. Answer State Filters → Answer State = unanswered), or choose Target "Everyone".',
 		});
 	}
-	const answer = await anpiRequest.call(this, { operation: 'send', method: 'PUT', path: ANPI_PATHS.send, body, idempotent: false, itemIndex });
+	const limits = callLimits.call(this, itemIndex);
+	const answer = await anpiRequest.call(this, { operation: 'send', method: 'PUT', path: ANPI_PATHS.send, body, idempotent: false, itemIndex, limits });
 	return items(
 		[{ tid, action: sendkbn === '1' ? 'stop' : 'send', targetCount: answer.targetCount, ...usageOf.call(this, answer, itemIndex) }],
 		itemIndex,
