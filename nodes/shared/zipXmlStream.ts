@@ -1,17 +1,19 @@
-// Base64 ZIP → inflate → characters, as a stream of text chunks: the decompressed-size cap is enforced
-// while inflating (fflate's streaming Unzip fed in small slices), the declared encoding is honoured, and
-// neither the XML bytes nor the XML text are ever held whole unless the caller asks to keep the bytes.
+// Base64 ZIP → inflate → characters, as a stream of text slices: the decompressed-size cap is enforced
+// while inflating (zlib's maxOutputLength), the declared encoding is honoured, and the XML text is never
+// held as one string.
 import { TextDecoder } from 'node:util';
 
-import { Unzip, UnzipInflate } from 'fflate';
+import { inflateRawSync } from 'node:zlib';
+
+import type { AsyncFlateStreamHandler, UnzipDecoder, UnzipDecoderConstructor } from 'fflate';
+import { Unzip, UnzipPassThrough } from 'fflate';
 
 import type { XmlObject, ZipLimits } from './codecs';
 import { DEFAULT_ZIP_LIMITS, DecodeError, decodeBase64, decodeXmlBytes, declaredEncoding, parseXml } from './codecs';
 
-/** Compressed input is pushed in slices this big, so one slice can inflate to at most ~16 MB past the cap. */
-const INPUT_SLICE = 16 * 1024;
-/** Let the event loop breathe (timers, heartbeats of queue-mode workers) every this many input bytes. */
-const YIELD_EVERY = 256 * 1024;
+/** XML bytes are decoded and parsed in slices this big, so no string holds the whole document. */
+const TEXT_SLICE = 256 * 1024;
+const YIELD_EVERY = 4 * TEXT_SLICE;
 
 const SHIFT_JIS_LABELS = new Set(['shift_jis', 'shift-jis', 'sjis', 'x-sjis', 'windows-31j', 'cp932', 'ms932', 'ms_kanji', 'csshiftjis']);
 
@@ -94,9 +96,35 @@ const tooLarge = (bytes: number, limits: ZipLimits) =>
 	`the ZIP would decompress to ${bytes} bytes or more, past the limit of ${limits.maxUncompressedBytes} bytes`;
 
 /**
- * Inflates the first .xml entry of a ZIP and hands its text to `sink` chunk by chunk. Refuses archives
- * past the entry limit, entries that declare or reach more than the size limit, and archives without an
- * XML file, naming what they hold instead.
+ * fflate's streaming Unzip finds the entries (local headers and data descriptors alike); Node's zlib inflates
+ * the chosen one natively, and zlib itself stops at the size cap (maxOutputLength), so a ZIP bomb is refused
+ * while inflating, whatever its headers claim.
+ */
+function cappedNativeInflate(limits: ZipLimits): UnzipDecoderConstructor {
+	return class CappedNativeInflate implements UnzipDecoder {
+		static compression = 8;
+		ondata!: AsyncFlateStreamHandler;
+		private readonly parts: Uint8Array[] = [];
+
+		push(chunk: Uint8Array, final: boolean): void {
+			this.parts.push(chunk);
+			if (!final) return;
+			let inflated: Buffer;
+			try {
+				inflated = inflateRawSync(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts), { maxOutputLength: limits.maxUncompressedBytes + 1 });
+			} catch (error) {
+				if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new DecodeError(tooLarge(limits.maxUncompressedBytes + 1, limits), 'limit');
+				throw new DecodeError(`the ZIP entry is corrupt (${(error as Error).message})`, 'zip');
+			}
+			this.ondata(null, inflated as unknown as Uint8Array<ArrayBuffer>, true);
+		}
+	};
+}
+
+/**
+ * Inflates the first .xml entry of a ZIP and hands its text to `sink` in slices. Refuses archives past the
+ * entry limit, entries that declare or reach more than the size limit, and archives without an XML file,
+ * naming what they hold instead.
  */
 export async function streamZippedXml(
 	zipBytes: Uint8Array,
@@ -108,11 +136,8 @@ export async function streamZippedXml(
 		throw new DecodeError('the answer is not a readable ZIP archive (it does not start with a ZIP entry)', 'zip');
 	}
 	const names: string[] = [];
-	const kept: Buffer[] = [];
-	const text = new XmlTextDecoder(sink);
 	let chosen: string | undefined;
-	let inflated = 0;
-	let finished = false;
+	let xml: Buffer | undefined;
 	let failure: unknown;
 
 	const unzip = new Unzip((file) => {
@@ -128,41 +153,24 @@ export async function streamZippedXml(
 			return;
 		}
 		chosen = file.name;
+		const parts: Uint8Array[] = [];
 		file.ondata = (error, data, final) => {
-			if (failure) return;
 			if (error) {
-				failure = new DecodeError(`the ZIP entry "${file.name}" is corrupt (${error.message})`, 'zip');
+				failure ??= new DecodeError(`the ZIP entry "${file.name}" is corrupt (${error.message})`, 'zip');
 				return;
 			}
-			inflated += data.length;
-			if (inflated > limits.maxUncompressedBytes) {
-				failure = new DecodeError(tooLarge(inflated, limits), 'limit');
-				file.terminate();
-				return;
-			}
-			if (keepBytes) kept.push(Buffer.from(data));
-			try {
-				text.write(data);
-				if (final) {
-					text.end();
-					finished = true;
-				}
-			} catch (caught) {
-				failure = asDecodeError(caught);
-			}
+			parts.push(data);
+			if (final) xml = parts.length === 1 ? Buffer.from(parts[0].buffer, parts[0].byteOffset, parts[0].byteLength) : Buffer.concat(parts);
 		};
 		file.start();
 	});
-	unzip.register(UnzipInflate);
+	unzip.register(UnzipPassThrough);
+	unzip.register(cappedNativeInflate(limits));
 
 	try {
-		for (let offset = 0; offset < zipBytes.length && !failure; offset += INPUT_SLICE) {
-			const end = Math.min(offset + INPUT_SLICE, zipBytes.length);
-			unzip.push(zipBytes.subarray(offset, end), end === zipBytes.length);
-			if (end % YIELD_EVERY < INPUT_SLICE) await new Promise((resolve) => setImmediate(resolve));
-		}
+		unzip.push(zipBytes, true);
 	} catch (error) {
-		failure ??= new DecodeError(`the answer is not a readable ZIP archive (${(error as Error).message})`, 'zip');
+		failure ??= error instanceof DecodeError ? error : new DecodeError(`the answer is not a readable ZIP archive (${(error as Error).message})`, 'zip');
 	}
 	if (failure) throw failure;
 	if (chosen === undefined) {
@@ -171,8 +179,20 @@ export async function streamZippedXml(
 			'zip',
 		);
 	}
-	if (!finished) throw new DecodeError(`the ZIP entry "${chosen}" ends early (the answer may be truncated)`, 'zip');
-	return { fileName: chosen, ...(keepBytes ? { xmlBytes: Buffer.concat(kept) } : {}) };
+	if (xml === undefined) throw new DecodeError(`the ZIP entry "${chosen}" ends early (the answer may be truncated)`, 'zip');
+	if (xml.length > limits.maxUncompressedBytes) throw new DecodeError(tooLarge(xml.length, limits), 'limit'); // a stored (uncompressed) entry
+	const text = new XmlTextDecoder(sink);
+	try {
+		for (let offset = 0; offset < xml.length; offset += TEXT_SLICE) {
+			text.write(xml.subarray(offset, offset + TEXT_SLICE));
+			// let the event loop breathe (timers, heartbeats of queue-mode workers) between slices
+			if (offset % YIELD_EVERY === 0 && offset > 0) await new Promise((resolve) => setImmediate(resolve));
+		}
+		text.end();
+	} catch (error) {
+		throw asDecodeError(error);
+	}
+	return { fileName: chosen, ...(keepBytes ? { xmlBytes: xml } : {}) };
 }
 
 /** The same text stream for an XML answer that is not zipped (the register receipt). */
