@@ -19,7 +19,10 @@ export class OcctoOutagePlan implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'occtoWebApi', required: true, testedBy: 'occtoWebApiTest' }],
+		credentials: [
+			// Validate calls nothing, so plans can be checked before a certificate is issued
+			{ name: 'occtoWebApi', required: true, testedBy: 'occtoWebApiTest', displayOptions: { hide: { operation: ['validate'] } } },
+		],
 		properties: [
 			{
 				displayName: 'Resource',

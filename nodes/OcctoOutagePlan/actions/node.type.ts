@@ -1,7 +1,7 @@
 import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
-	outagePlan: 'register' | 'get' | 'getMany';
+	outagePlan: 'register' | 'validate' | 'get' | 'getMany';
 	submission: 'getMany' | 'getErrorDetails';
 };
 

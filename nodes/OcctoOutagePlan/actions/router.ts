@@ -7,7 +7,7 @@ import * as outagePlan from './outagePlan';
 import * as submission from './submission';
 
 const operations: { [R in OcctoOutagePlanType['resource']]: Record<string, { execute: ItemOperation }> } = {
-	outagePlan: { register: outagePlan.register, get: outagePlan.get, getMany: outagePlan.getMany },
+	outagePlan: { register: outagePlan.register, validate: outagePlan.validate, get: outagePlan.get, getMany: outagePlan.getMany },
 	submission: { getMany: submission.getMany, getErrorDetails: submission.getErrorDetails },
 };
 

@@ -3,8 +3,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as register from './register.operation';
+import * as validate from './validate.operation';
 
-export { get, getMany, register };
+export { get, getMany, register, validate };
 
 export const description: INodeProperties[] = [
 	{
@@ -32,10 +33,18 @@ export const description: INodeProperties[] = [
 				description: '作業停止計画登録, BA13B101: submit an outage plan XML; returns its receipt number and status',
 				action: 'Register an outage plan',
 			},
+			{
+				name: 'Validate',
+				value: 'validate',
+				description:
+					'Check an outage plan without calling OCCTO (no call, no quota): well-formed XML, the SBD-MSG envelope, BPID 3A/S1 and 情報区分 0001, required codes, real dates, Shift_JIS characters, size, and OCCTO\'s XSD when given. Returns valid and one problem per error with line, element path, rule and fix. Use it to check a plan you drafted before registering it.',
+				action: 'Validate an outage plan',
+			},
 		],
 		default: 'getMany',
 	},
 	...register.description,
+	...validate.description,
 	...get.description,
 	...getMany.description,
 ];

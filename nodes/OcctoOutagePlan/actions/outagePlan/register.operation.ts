@@ -1,22 +1,14 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { XmlEncoding } from '../../../shared/codecs';
-import { DecodeError, buildXml, decodeXmlBytes, encodeXml, hasXmlPath, parseXml } from '../../../shared/codecs';
-import { jstSecond, toJstDigits } from '../../../shared/japanTime';
-import {
-	BUSINESS_PROTOCOL,
-	ENVELOPE,
-	PARAM,
-	PLAN_DIVISION_ELEMENT,
-	PLAN_DIVISIONS,
-	REGISTER_ANSWER,
-	REQUIRED_ENVELOPE_PATHS,
-} from '../../mapping';
-import { callOcctoApi } from '../../transport';
-import { callOptionsCollection, listRows, readOptions, toItems } from '../common';
-
-const planDivisionOptions = Object.entries(PLAN_DIVISIONS).map(([value, name]) => ({ name: `${value}: ${name}`, value }));
+import { DecodeError, encodeXml } from '../../../shared/codecs';
+import { jstSecond } from '../../../shared/japanTime';
+import { callOcctoList, getOcctoConnection } from '../../transport';
+import { schemaOptions } from '../../validation/schemaSource';
+import { callOptionsCollection, readOptions, toItems } from '../common';
+import { planSourceProperties, readPlanXml } from './planSource';
+import { assertValidPlan } from './validate.operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -26,100 +18,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Plan Source',
-		name: 'planSource',
-		type: 'options',
-		options: [
-			{ name: 'XML Text', value: 'xml', description: 'A complete SBD-MSG outage-plan XML message' },
-			{ name: 'Binary File', value: 'binary', description: 'An XML file from an input binary property (e.g. Read File)' },
-			{ name: 'Fields (JSON)', value: 'json', description: 'Header fields and plan data that the node wraps in the SBD-MSG envelope' },
-		],
-		default: 'xml',
-	},
-	{
-		displayName: 'Plan XML',
-		name: 'planXml',
-		type: 'string',
-		typeOptions: { rows: 10 },
-		default: '',
-		required: true,
-		placeholder: '<SBD-MSG><JPMGRP><JPMGH>…</JPMGH><JPTRM>…</JPTRM></JPMGRP></SBD-MSG>',
-		description: 'The outage-plan XML message (作業停止計画) following OCCTO\'s 「WebAPI仕様書（作業停止計画）」',
-		displayOptions: { show: { planSource: ['xml'] } },
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		description: 'Name of the input binary field holding the XML file; its declared encoding is honoured',
-		displayOptions: { show: { planSource: ['binary'] } },
-	},
-	{
-		displayName: 'Sender Code (JP06110)',
-		name: 'senderCode',
-		type: 'string',
-		default: '',
-		required: true,
-		description: 'Your operator code (送信者コード)',
-		displayOptions: { show: { planSource: ['json'] } },
-	},
-	{
-		displayName: 'Sender Name (JP06111)',
-		name: 'senderName',
-		type: 'string',
-		default: '',
-		description: 'Your operator name (送信者名称)',
-		displayOptions: { show: { planSource: ['json'] } },
-	},
-	{
-		displayName: 'Recipient Code (JP06358)',
-		name: 'recipientCode',
-		type: 'string',
-		default: '',
-		required: true,
-		description: 'The code of the operator the plan is submitted to (提出先事業者コード)',
-		displayOptions: { show: { planSource: ['json'] } },
-	},
-	{
-		displayName: 'Target Date (JP06116)',
-		name: 'targetDate',
-		type: 'dateTime',
-		default: '',
-		description: 'Date the plan is for (対象年月日), sent as YYYYMMDD in Japan time',
-		displayOptions: { show: { planSource: ['json'] } },
-	},
-	{
-		displayName: 'Plan Division',
-		name: 'planDivision',
-		type: 'options',
-		options: planDivisionOptions,
-		default: '1',
-		description: 'Plan division (計画区分) written into the plan body',
-		displayOptions: { show: { planSource: ['json'] } },
-	},
-	{
-		displayName: 'Plan Data (JSON)',
-		name: 'planData',
-		type: 'json',
-		default: '{\n  "OUTAGE_ITEM": [\n    { "FACILITY_NM": "○○発電所1号機", "STR_DATE": "20261201", "END_DATE": "20261205" }\n  ]\n}',
-		description:
-			'The rest of the plan body (JPTRM) as JSON: keys become XML elements, arrays become repeated elements. Map it from earlier nodes with an expression.',
-		displayOptions: { show: { planSource: ['json'] } },
-	},
-	{
-		displayName: 'Encoding',
-		name: 'encoding',
-		type: 'options',
-		options: [
-			{ name: 'Shift_JIS', value: 'Shift_JIS', description: 'What OCCTO\'s systems use (CP932)' },
-			{ name: 'UTF-8', value: 'UTF-8' },
-		],
-		default: 'Shift_JIS',
-		description: 'Character encoding of the XML sent to OCCTO (the XML declaration is set to match)',
-	},
+	...planSourceProperties,
 	callOptionsCollection([
 		{
 			displayName: 'File Name',
@@ -136,111 +35,31 @@ const properties: INodeProperties[] = [
 			default: '',
 			description: 'Header message ID for JSON plans; by default a unique ID from the time',
 		},
+		{
+			displayName: 'Validate Before Sending',
+			name: 'validateBeforeSending',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to check the plan here first, as Outage Plan → Validate does (on unless turned off here). A plan with a problem is not sent, costs no call, and the error lists every problem. Turn it off only if a check is wrong for your plans.',
+		},
+		...schemaOptions,
 	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['outagePlan'], operation: ['register'] } }, properties);
 
-async function planXmlFor(this: IExecuteFunctions, itemIndex: number): Promise<string> {
-	const source = this.getNodeParameter('planSource', itemIndex) as string;
-	if (source === 'binary') {
-		const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
-		this.helpers.assertBinaryData(itemIndex, property);
-		const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, property);
-		try {
-			return decodeXmlBytes(bytes);
-		} catch (error) {
-			throw new NodeOperationError(this.getNode(), `The file in "${property}" could not be read as XML text`, {
-				itemIndex,
-				description: (error as Error).message,
-			});
-		}
-	}
-	if (source === 'json') return buildEnvelope.call(this, itemIndex);
-	return this.getNodeParameter('planXml', itemIndex) as string;
-}
-
-function buildEnvelope(this: IExecuteFunctions, itemIndex: number): string {
-	const field = (name: string, label: string, required: boolean) => {
-		const value = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
-		if (required && !value) {
-			throw new NodeOperationError(this.getNode(), `"${label}" is empty`, {
-				itemIndex,
-				description: `OCCTO requires ${label} in every outage plan. Fill it in or map it from an earlier node.`,
-			});
-		}
-		return value;
-	};
-	const senderCode = field('senderCode', 'Sender Code (JP06110)', true);
-	const recipientCode = field('recipientCode', 'Recipient Code (JP06358)', true);
-	const senderName = field('senderName', 'Sender Name (JP06111)', false);
-	const rawTarget = this.getNodeParameter('targetDate', itemIndex, '');
-	const targetDate = toJstDigits(rawTarget, 8);
-	if (rawTarget && !targetDate) {
-		throw new NodeOperationError(this.getNode(), `"Target Date (JP06116)" is not a date: "${String(rawTarget)}"`, {
-			itemIndex,
-			description: 'Pick a date, or give an ISO date (2026-12-01) or YYYYMMDD (20261201).',
-		});
-	}
-	let planData = this.getNodeParameter('planData', itemIndex, {}) as unknown;
-	if (typeof planData === 'string') {
-		try {
-			planData = planData.trim() ? JSON.parse(planData) : {};
-		} catch (error) {
-			throw new NodeOperationError(this.getNode(), '"Plan Data (JSON)" is not valid JSON', {
-				itemIndex,
-				description: (error as Error).message,
-			});
-		}
-	}
-	if (typeof planData !== 'object' || planData === null || Array.isArray(planData)) {
-		throw new NodeOperationError(this.getNode(), '"Plan Data (JSON)" must be a JSON object', {
-			itemIndex,
-			description: 'Give an object such as { "OUTAGE_ITEM": [ … ] }; its keys become elements of the plan body.',
-		});
-	}
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const body: IDataObject = {
-		JP00002: BUSINESS_PROTOCOL.infoCategoryCode,
-		JP06110: senderCode,
-		...(senderName ? { JP06111: senderName } : {}),
-		JP06358: recipientCode,
-		...(targetDate ? { JP06116: targetDate } : {}),
-		[PLAN_DIVISION_ELEMENT]: this.getNodeParameter('planDivision', itemIndex, '1') as string,
-		...(planData as IDataObject),
-	};
-	const header: IDataObject = {
-		JPC03: BUSINESS_PROTOCOL.bpidVersion,
-		JPC11: `${BUSINESS_PROTOCOL.bpidVersion}${BUSINESS_PROTOCOL.bpidSubAgency}`,
-		JPC21: String(options.messageId || `N8N${jstSecond(new Date())}${String(itemIndex).padStart(4, '0')}`),
-	};
-	return buildXml({ [ENVELOPE.root]: { [ENVELOPE.group]: { [ENVELOPE.header]: header, [ENVELOPE.body]: body } } });
-}
-
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { call, attachOriginal, options } = readOptions.call(this, itemIndex);
 	const encoding = this.getNodeParameter('encoding', itemIndex, 'Shift_JIS') as XmlEncoding;
-	const xml = await planXmlFor.call(this, itemIndex);
-	if (!xml.trim()) {
-		throw new NodeOperationError(this.getNode(), '"Plan XML" is empty', {
-			itemIndex,
-			description: 'Paste the outage-plan XML, or map it from an earlier node.',
-		});
-	}
+	const xml = await readPlanXml.call(this, itemIndex);
 	// Everything is checked here, before the call: OCCTO calls are rationed.
+	const validated = options.validateBeforeSending !== false;
+	if (validated) await assertValidPlan.call(this, itemIndex, xml, encoding, options);
 	let bytes: Buffer;
 	try {
-		const document = parseXml(xml);
-		const missing = REQUIRED_ENVELOPE_PATHS.filter((path) => !hasXmlPath(document, path));
-		if (missing.length) {
-			throw new NodeOperationError(this.getNode(), `The plan XML lacks ${missing.map((m) => `<${m.split('/').pop()}>`).join(', ')}`, {
-				itemIndex,
-				description: `An outage plan must be an ${ENVELOPE.root} message with ${ENVELOPE.group}/${ENVELOPE.header} (header) and ${ENVELOPE.group}/${ENVELOPE.body} (body). Missing: ${missing.join(', ')}.`,
-			});
-		}
 		bytes = encodeXml(xml, encoding);
 	} catch (error) {
-		if (error instanceof NodeOperationError) throw new NodeOperationError(this.getNode(), error, { itemIndex, description: error.description ?? undefined });
 		if (!(error instanceof DecodeError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 		throw new NodeOperationError(this.getNode(), `The plan XML cannot be sent: ${error.message}`, {
 			itemIndex,
@@ -251,20 +70,33 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	const fileName = String(options.fileName || `outage-plan-${jstSecond(new Date())}.xml`);
-	const answer = await callOcctoApi.call(
+	const { wire } = await getOcctoConnection.call(this);
+	const answer = await callOcctoList.call(
 		this,
 		'BA13B101',
-		{ [PARAM.file]: { data: bytes, fileName, contentType: `application/xml; charset=${encoding}` } },
+		{ [wire.registerFilePart]: { data: bytes, fileName, contentType: `application/xml; charset=${encoding}` } },
 		call,
 		itemIndex,
+		attachOriginal,
 	);
-	const [result = {}] = listRows(answer.document, REGISTER_ANSWER.row);
+	if (answer.rows.length !== 1) throw receiptError(this, answer, itemIndex);
+	const [result] = answer.rows;
 	return await toItems.call(
 		this,
-		[{ ...result, resultCode: answer.resultCode, fileName, encoding, bytesSent: bytes.length }],
+		[{ ...result, resultCode: answer.resultCode, fileName, encoding, bytesSent: bytes.length, validated }],
 		answer,
 		attachOriginal,
 		itemIndex,
 		'register-result',
 	);
+}
+
+/** The plan went out: a receipt we cannot read must say so, never pass as a registration without a number. */
+function receiptError(ctx: IExecuteFunctions, answer: { rows: IDataObject[]; path: string[] }, itemIndex: number) {
+	return new NodeApiError(ctx.getNode(), {} as JsonObject, {
+		itemIndex,
+		httpCode: '200',
+		message: `OCCTO accepted the outage plan, but its receipt holds ${answer.rows.length === 0 ? 'no row' : `${answer.rows.length} rows`} instead of one`,
+		description: `The receipt's <${answer.path.join('/')}> could not be read as one registration. The plan may have been registered: check Submission → Get Many before registering it again.`,
+	});
 }

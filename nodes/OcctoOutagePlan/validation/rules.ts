@@ -1,0 +1,152 @@
+// The checks that are certain without OCCTO's schema: the SBD-MSG envelope, the business protocol of
+// outage plans, the required body codes and real calendar dates. Every fact comes from ../mapping.ts.
+import {
+	BUSINESS_PROTOCOL,
+	ENVELOPE,
+	PLAN_DATE_ELEMENTS,
+	PLAN_ELEMENT_LABELS,
+	PLAN_HEADER_PROTOCOL,
+	REQUIRED_BODY_CODES,
+} from '../mapping';
+import type { ScannedElement, ScannedPlan } from './scan';
+import type { PlanProblem } from './types';
+
+const ENVELOPE_SHAPE = `<${ENVELOPE.root}><${ENVELOPE.group}><${ENVELOPE.header}>…</${ENVELOPE.header}><${ENVELOPE.body}>…</${ENVELOPE.body}></${ENVELOPE.group}></${ENVELOPE.root}>`;
+
+const label = (code: string) => (PLAN_ELEMENT_LABELS[code] ? `<${code}> (${PLAN_ELEMENT_LABELS[code]})` : `<${code}>`);
+
+export function structureProblems(scan: ScannedPlan): PlanProblem[] {
+	const { elements } = scan;
+	const problems: PlanProblem[] = [];
+	const root = elements[0];
+	if (!root) return problems; // no root element is a well-formedness error, reported as such
+	// the first child of that name: elements are in document order, so the search ends where the parent does
+	const child = (parent: ScannedElement, name: string) => {
+		for (let i = parent.index + 1; i < elements.length && elements[i].start < parent.end; i++) {
+			if (elements[i].parent === parent.index && elements[i].name === name) return elements[i];
+		}
+		return undefined;
+	};
+	const missing = (parent: ScannedElement, name: string, rule: PlanProblem['rule'], fix: string): PlanProblem => ({
+		line: parent.line,
+		column: parent.column,
+		path: `${parent.path}/${name}`,
+		rule,
+		message: `The plan lacks ${label(name)} inside <${parent.name}>`,
+		fix,
+	});
+
+	if (root.name !== ENVELOPE.root) {
+		problems.push({
+			line: root.line,
+			column: root.column,
+			path: root.path,
+			rule: 'envelope',
+			message: `The plan lacks <${ENVELOPE.root}>: its root element is <${root.name}>`,
+			fix: `Wrap the plan in the ${ENVELOPE.root} envelope, ${ENVELOPE_SHAPE}, or use Plan Source "Fields (JSON)" and let the node build it.`,
+		});
+		return problems;
+	}
+	const group = child(root, ENVELOPE.group);
+	if (!group) {
+		problems.push(missing(root, ENVELOPE.group, 'envelope', `Put the header and body inside <${ENVELOPE.group}>: ${ENVELOPE_SHAPE}.`));
+		return problems;
+	}
+	const header = child(group, ENVELOPE.header);
+	const body = child(group, ENVELOPE.body);
+	if (!header) problems.push(missing(group, ENVELOPE.header, 'envelope', `Add the header <${ENVELOPE.header}> (with the BPID) before <${ENVELOPE.body}>: ${ENVELOPE_SHAPE}.`));
+	if (!body) problems.push(missing(group, ENVELOPE.body, 'envelope', `Add the plan body <${ENVELOPE.body}> after <${ENVELOPE.header}>: ${ENVELOPE_SHAPE}.`));
+
+	if (header) {
+		const expected: Array<[string, string]> = [
+			[PLAN_HEADER_PROTOCOL.bpidVersionElement, BUSINESS_PROTOCOL.bpidVersion],
+			[PLAN_HEADER_PROTOCOL.bpidElement, PLAN_HEADER_PROTOCOL.bpid],
+		];
+		for (const [code, value] of expected) problems.push(...valueProblem(header, child(header, code), code, value, missing));
+	}
+	if (body) {
+		for (const code of REQUIRED_BODY_CODES) {
+			const element = child(body, code);
+			if (!element || element.text === '') {
+				problems.push(
+					element
+						? { ...place(element), rule: 'required-code', message: `${label(code)} is empty`, fix: `Fill in ${label(code)}; OCCTO requires it in every outage plan.` }
+						: missing(body, code, 'required-code', `Add ${label(code)} to <${ENVELOPE.body}>; OCCTO requires it in every outage plan.`),
+				);
+			} else if (code === 'JP00002' && element.text !== BUSINESS_PROTOCOL.infoCategoryCode) {
+				problems.push(...valueProblem(body, element, code, BUSINESS_PROTOCOL.infoCategoryCode, missing));
+			}
+		}
+		const prefix = `${body.path}/`;
+		for (const element of elements) {
+			const format = PLAN_DATE_ELEMENTS[element.name];
+			if (format && element.path.startsWith(prefix)) {
+				const problem = dateProblem(element, format);
+				if (problem) problems.push(problem);
+			}
+		}
+	}
+	return problems;
+}
+
+function place(element: ScannedElement) {
+	return { line: element.line, column: element.column, path: element.path };
+}
+
+/** A business-protocol value: present and exactly the outage plans' code. */
+function valueProblem(
+	parent: ScannedElement,
+	element: ScannedElement | undefined,
+	code: string,
+	value: string,
+	missing: (parent: ScannedElement, name: string, rule: PlanProblem['rule'], fix: string) => PlanProblem,
+): PlanProblem[] {
+	const why = `outage plans use BPID版 ${BUSINESS_PROTOCOL.bpidVersion}, 副機関コード ${BUSINESS_PROTOCOL.bpidSubAgency}, 情報区分コード ${BUSINESS_PROTOCOL.infoCategoryCode}`;
+	if (!element) return [missing(parent, code, 'business-protocol', `Add <${code}>${value}</${code}> (${why}).`)];
+	if (element.text === value) return [];
+	return [
+		{
+			...place(element),
+			rule: 'business-protocol',
+			message: `${label(code)} is "${element.text}", not ${value}`,
+			fix: `Set <${code}> to ${value} (${why}).`,
+		},
+	];
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Whether digits (YYYYMMDD[HHMM[SS]]) name a real moment: month 1–12, the month's days, 29 Feb only in leap years. */
+export function isCalendarDigits(value: string, length: number): boolean {
+	if (value.length !== length || !/^\d+$/.test(value)) return false;
+	const year = +value.slice(0, 4);
+	const month = +value.slice(4, 6);
+	const day = +value.slice(6, 8);
+	if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]) return false;
+	if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return false;
+	if (length >= 12 && (+value.slice(8, 10) > 23 || +value.slice(10, 12) > 59)) return false;
+	return length < 14 || +value.slice(12, 14) <= 59;
+}
+
+function dateProblem(element: ScannedElement, format: string): PlanProblem | undefined {
+	const value = element.text;
+	const digits = format.length;
+	if (isCalendarDigits(value, digits)) return undefined;
+	const example = '20261201093000'.slice(0, digits);
+	const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(value);
+	const rewritten = iso ? iso.slice(1).map((part) => part ?? '00').join('').slice(0, digits) : undefined;
+	const shapeOk = value.length === digits && /^\d+$/.test(value);
+	return {
+		...place(element),
+		rule: 'date',
+		message: value
+			? shapeOk
+				? `${label(element.name)} "${value}" is not a real calendar date`
+				: `${label(element.name)} "${value}" is not a date in the form ${format}`
+			: `${label(element.name)} is empty`,
+		fix:
+			rewritten && isCalendarDigits(rewritten, digits)
+				? `Write it as ${rewritten} (${format}, Japan time).`
+				: `Write a real date as ${format} in Japan time, e.g. ${example}.`,
+	};
+}
