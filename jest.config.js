@@ -7,4 +7,5 @@ module.exports = {
 	cacheDirectory: '<rootDir>/node_modules/.cache/jest',
 	testTimeout: 60000,
 	maxWorkers: 2,
+	setupFiles: ['<rootDir>/test/setupEnv.ts'],
 };

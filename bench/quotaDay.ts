@@ -4,7 +4,6 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { OcctoOutagePlanTrigger } from '../nodes/OcctoOutagePlanTrigger/OcctoOutagePlanTrigger.node';
-import { occtoQuota } from '../nodes/OcctoOutagePlan/transport/quota';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore } from '../test/harness';
 import { badPlanXml, occtoPost, p12Tls, simulatorCredential, validPlanXml } from '../test/occto-fixtures';
@@ -26,10 +25,9 @@ export async function quotaDay(): Promise<QuotaDayResult> {
 	const submissions = 24; // about one outage plan an hour during a busy day
 	const sim = await startOcctoSimulator({ statusDelayMs: 0, seedPlans: 40 });
 	try {
-		occtoQuota.seed('U0000001', 0);
 		const store = new CredentialStore(
 			{ occtoWebApi: new OcctoWebApi() },
-			{ occtoWebApi: simulatorCredential(sim) },
+			{ occtoWebApi: simulatorCredential(sim, { ledger: 'memory' }) }, // a fresh count for this simulated day
 		);
 		const trigger = new Poller(
 			{

@@ -205,6 +205,34 @@ export class OcctoWebApi implements ICredentialType {
 		},
 		...pathOverrides,
 		{
+			displayName: 'Call Ledger',
+			name: 'ledger',
+			type: 'options',
+			options: [
+				{
+					name: 'Automatic',
+					value: 'automatic',
+					description: "n8n's own Redis in queue mode, otherwise a file in the n8n user folder (shared by processes on this host, kept across restarts)",
+				},
+				{ name: 'Redis (URL)', value: 'redis', description: 'A Redis of your own, e.g. shared by several n8n installations using this user ID' },
+				{ name: 'File', value: 'file', description: 'A file in the n8n user folder; refuses to run if it cannot be written' },
+				{ name: 'This n8n Process Only', value: 'memory', description: 'Forgotten on restart, not shared with workers' },
+			],
+			default: 'automatic',
+			description:
+				'Where the 1000-calls-a-day count of this user ID is kept. Every process using this user ID must count in the same place for "Stop Before Call Count" to hold.',
+		},
+		{
+			displayName: 'Ledger Redis URL',
+			name: 'ledgerRedisUrl',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'redis://user:password@redis.example:6379/0',
+			displayOptions: { show: { ledger: ['redis'] } },
+			description: 'redis:// or rediss:// (TLS). If Redis cannot be reached, OCCTO calls are refused rather than counted nowhere.',
+		},
+		{
 			displayName: 'Advanced Settings',
 			name: 'advancedSettings',
 			type: 'boolean',

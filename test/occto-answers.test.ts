@@ -10,12 +10,11 @@ import type { StreamedDocument } from '../nodes/shared/xmlStream';
 import { readXmlDocument } from '../nodes/shared/xmlStream';
 import { XmlTextDecoder, streamZippedXml } from '../nodes/shared/zipXmlStream';
 import { readListAnswer } from '../nodes/OcctoOutagePlan/transport/listAnswer';
-import { occtoQuota } from '../nodes/OcctoOutagePlan/transport/quota';
 import { readWireSettings } from '../nodes/OcctoOutagePlan/transport/wireSettings';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { errorOf, hintsOf, itemsOf, outputOf } from './harness';
-import { occtoNode, occtoRunner, planList } from './occtoRunner';
+import { occtoNode, occtoRunner, planList, setCallsUsed } from './occtoRunner';
 
 /** What fast-xml-parser's tree says the root's children are, in the shape the streaming builder gives. */
 function viaFastXmlParser(xml: string): StreamedDocument {
@@ -218,9 +217,9 @@ describe('through the node, against an OCCTO-like server with other element name
 	afterAll(async () => {
 		await sim.close();
 	});
-	beforeEach(() => {
+	beforeEach(async () => {
 		sim.setCallCount('U0000001', 0);
-		occtoQuota.seed('U0000001', 0);
+		await setCallsUsed('U0000001', 0);
 		for (const api of ['BA13B103', 'BA13B006', 'BA13B007'] as const) sim.setAnswerOverride(api, undefined);
 	});
 
@@ -285,3 +284,39 @@ describe('through the node, against an OCCTO-like server with other element name
 	}, 120_000);
 });
 
+
+describe('Call Quota resource: no OCCTO call', () => {
+	let sim: OcctoSimulator;
+	const { run, credential } = occtoRunner(() => sim);
+	beforeAll(async () => {
+		sim = await startOcctoSimulator({ seedPlans: 1 });
+	});
+	afterAll(async () => {
+		await sim.close();
+	});
+
+	it('Set aligns the count, Get reads it with the store and reset time, and the guard honours it', async () => {
+		const before = sim.requests.length;
+		const result = await run([
+			occtoNode('Set', { resource: 'callQuota', operation: 'set', used: 949 }),
+			occtoNode('Get', { resource: 'callQuota', operation: 'get' }),
+		]);
+		expect(outputOf(result, 'Set')[0]).toEqual(expect.objectContaining({ userId: 'U0000001', used: 949, store: 'file' }));
+		expect(outputOf(result, 'Get')[0]).toEqual(
+			expect.objectContaining({ used: 949, remaining: 51, limit: 1000, store: 'file', resetsAt: expect.stringMatching(/T15:00:00.000Z$/) }),
+		);
+		expect(sim.requests.length).toBe(before);
+		const listed = await run([occtoNode('List', planList)]);
+		expect(outputOf(listed, 'List')[0].quota).toEqual(expect.objectContaining({ used: 950, store: 'file' }));
+		expect(errorOf(await run([occtoNode('List', planList)]), 'List')?.message).toMatch(/Stopped before calling OCCTO: 950 of 1000/);
+		const memory = await run([occtoNode('Get', { resource: 'callQuota', operation: 'get' })], { credential: credential({ ledger: 'memory' }) });
+		expect(outputOf(memory, 'Get')[0]).toEqual(expect.objectContaining({ store: 'memory' }));
+	});
+
+	it('an unreachable Redis ledger refuses the call rather than counting nowhere', async () => {
+		const before = sim.requests.length;
+		const result = await run([occtoNode('List', planList)], { credential: credential({ ledger: 'redis', ledgerRedisUrl: 'redis://127.0.0.1:1/0' }) });
+		expect(errorOf(result, 'List')?.message).toMatch(/Redis/);
+		expect(sim.requests.length).toBe(before);
+	});
+});

@@ -2,12 +2,11 @@
 // simulator (a real HTTPS server on 127.0.0.1).
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { occtoQuota } from '../nodes/OcctoOutagePlan/transport/quota';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { expectNoSecrets, hintsOf, itemsOf, outputOf } from './harness';
 import { badPlanXml, validPlanXml } from './occto-fixtures';
-import { occtoNode, occtoRunner, planList } from './occtoRunner';
+import { occtoNode, occtoRunner, planList, setCallsUsed } from './occtoRunner';
 
 const USER = 'U0000001';
 let sim: OcctoSimulator;
@@ -25,10 +24,10 @@ describe.each(['standard', 'alt'] as const)('wire profile "%s"', (profileName) =
 	afterAll(async () => {
 		await sim.close();
 	});
-	beforeEach(() => {
+	beforeEach(async () => {
 		sim.setFault(undefined);
 		sim.setCallCount(USER, 0);
-		occtoQuota.seed(USER, 0);
+		await setCallsUsed(USER, 0);
 	});
 
 	describe('OCCTO Outage Plan — operations', () => {
@@ -42,7 +41,7 @@ describe.each(['standard', 'alt'] as const)('wire profile "%s"', (profileName) =
 			expect(JSON.stringify(items.map((i) => i.json))).toMatch(/発電所/);
 			expect(first.certificate).toEqual(expect.objectContaining({ subject: expect.stringContaining(`CN=${USER}`) }));
 			expect((first.certificate as IDataObject).daysLeft).toBeGreaterThan(30);
-			expect(first.quota).toEqual({ used: 1, limit: 1000, resetsAt: expect.stringMatching(/T15:00:00.000Z$/) });
+			expect(first.quota).toEqual({ used: 1, limit: 1000, resetsAt: expect.stringMatching(/T15:00:00.000Z$/), store: 'file' });
 			expect(items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
 			expect(hintsOf(result, 'List')).toEqual([]);
 		});
@@ -243,7 +242,7 @@ describe.each(['standard', 'alt'] as const)('wire profile "%s"', (profileName) =
 
 		it('the 1000th call passes and the 1001st is the quota error', async () => {
 			sim.setCallCount(USER, 999);
-			occtoQuota.seed(USER, 999);
+			await setCallsUsed(USER, 999);
 			const ok = await run([node('List', { ...planList, options: { stopBefore: 1000 } })]);
 			expect(outputOf(ok, 'List')[0].quota).toEqual(expect.objectContaining({ used: 1000 }));
 			const error = await failing({ ...planList, options: { stopBefore: 1000 } });
@@ -251,7 +250,7 @@ describe.each(['standard', 'alt'] as const)('wire profile "%s"', (profileName) =
 		});
 
 		it('the stop-before threshold (default 950) stops earlier, without calling', async () => {
-			occtoQuota.seed(USER, 950);
+			await setCallsUsed(USER, 950);
 			const before = sim.requests.length;
 			const error = await failing(planList);
 			expect(error.message).toMatch(/Stopped before calling OCCTO: 950 of 1000/);

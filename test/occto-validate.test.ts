@@ -10,11 +10,11 @@ import { NodeHelpers } from 'n8n-workflow';
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
 import { MAX_PLAN_BYTES } from '../nodes/OcctoOutagePlan/mapping';
-import { occtoQuota } from '../nodes/OcctoOutagePlan/transport/quota';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore, chain, errorOf, outputOf, runWorkflow } from './harness';
 import { simulatorCredential, validPlanXml } from './occto-fixtures';
+import { setCallsUsed } from './occtoRunner';
 
 const TYPE = 'n8n-nodes-occto-anpi.occtoOutagePlan';
 const USER = 'U0000001';
@@ -31,9 +31,9 @@ beforeAll(async () => {
 afterAll(async () => {
 	await sim.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
 	sim.setCallCount(USER, 0);
-	occtoQuota.seed(USER, 0);
+	await setCallsUsed(USER, 0);
 	requestsBefore = sim.requests.length;
 });
 

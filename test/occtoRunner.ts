@@ -4,12 +4,18 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecution
 
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
+import { openLedger } from '../nodes/OcctoOutagePlan/ledger';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore, chain, errorOf, expectNoSecrets, runWorkflow } from './harness';
 import { simulatorCredential } from './occto-fixtures';
 
 export const OCCTO_TYPE = 'n8n-nodes-occto-anpi.occtoOutagePlan';
 export const planList = { resource: 'outagePlan', operation: 'getMany', returnAll: true };
+
+/** Sets today's count in the ledger the node uses by default (the file store of this test file's user folder). */
+export async function setCallsUsed(userId: string, used: number): Promise<void> {
+	await (await openLedger({ mode: 'automatic' })).ledger.set(userId, used);
+}
 
 export function occtoNode(name: string, parameters: IDataObject, extra: Partial<INode> = {}): INode {
 	return {

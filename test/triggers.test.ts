@@ -5,7 +5,6 @@ import { NttComApi } from '../credentials/NttComApi.credentials';
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { NttAnpiTrigger } from '../nodes/NttAnpiTrigger/NttAnpiTrigger.node';
 import { OcctoOutagePlanTrigger } from '../nodes/OcctoOutagePlanTrigger/OcctoOutagePlanTrigger.node';
-import { occtoQuota } from '../nodes/OcctoOutagePlan/transport/quota';
 import { pollsPerDay } from '../nodes/shared/pollSchedule';
 import type { AnpiSimulator } from '../simulators/anpi/server';
 import { startAnpiSimulator } from '../simulators/anpi/server';
@@ -14,6 +13,7 @@ import { startOcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore } from './harness';
 import { badPlanXml, occtoPost, p12Tls, simulatorCredential, validPlanXml } from './occto-fixtures';
 import { Poller } from './pollHarness';
+import { setCallsUsed } from './occtoRunner';
 
 const sleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 const every5Minutes = { item: [{ mode: 'everyX', value: 5, unit: 'minutes' }] };
@@ -44,8 +44,8 @@ describe.each(['standard', 'alt'] as const)('OCCTO Outage Plan Trigger (wire pro
 	afterAll(async () => {
 		await sim.close();
 	});
-	beforeEach(() => {
-		occtoQuota.seed('U0000001', 0);
+	beforeEach(async () => {
+		await setCallsUsed('U0000001', 0);
 		sim.setCallCount('U0000001', 0);
 		store = new CredentialStore(
 			{ occtoWebApi: new OcctoWebApi() },

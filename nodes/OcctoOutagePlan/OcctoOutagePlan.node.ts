@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as callQuota from './actions/callQuota';
 import * as outagePlan from './actions/outagePlan';
 import { router } from './actions/router';
 import * as submission from './actions/submission';
@@ -30,6 +31,7 @@ export class OcctoOutagePlan implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Call Quota', value: 'callQuota', description: "Today's count of the 1000 daily OCCTO calls: read or align it, spending no call" },
 					{ name: 'Outage Plan', value: 'outagePlan', description: '作業停止計画: register, get and list plans' },
 					{ name: 'Submission', value: 'submission', description: '提出ファイル: status of submitted plans and error details' },
 				],
@@ -37,6 +39,7 @@ export class OcctoOutagePlan implements INodeType {
 			},
 			...outagePlan.description,
 			...submission.description,
+			...callQuota.description,
 		],
 	};
 

@@ -8,11 +8,11 @@ import type { OcctoApiId } from '../mapping';
 import { RECEPTION_NO_PATTERN, ROW_ELEMENT_KEY } from '../mapping';
 import type { OcctoCallOptions, OcctoListAnswer } from '../transport';
 import { apiLabel, certificateHints, getOcctoConnection } from '../transport';
-import type { QuotaSnapshot } from '../transport/quota';
+import type { ItemQuota } from '../transport/callLedger';
 
 /** What toItems needs of an answer: the day's quota and, for Attach Original Files, the bytes as received. */
 interface AnswerFiles {
-	quota: QuotaSnapshot;
+	quota: ItemQuota;
 	fileName?: string;
 	xmlBytes?: Buffer;
 	zipBytes?: Buffer;

@@ -3,6 +3,7 @@ import type { AllEntities } from 'n8n-workflow';
 type NodeMap = {
 	outagePlan: 'register' | 'validate' | 'get' | 'getMany';
 	submission: 'getMany' | 'getErrorDetails';
+	callQuota: 'get' | 'set';
 };
 
 export type OcctoOutagePlanType = AllEntities<NodeMap>;

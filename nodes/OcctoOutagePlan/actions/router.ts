@@ -3,12 +3,14 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { ItemOperation } from '../../shared/execution';
 import { routeToOperation } from '../../shared/execution';
 import type { OcctoOutagePlanType } from './node.type';
+import * as callQuota from './callQuota';
 import * as outagePlan from './outagePlan';
 import * as submission from './submission';
 
 const operations: { [R in OcctoOutagePlanType['resource']]: Record<string, { execute: ItemOperation }> } = {
 	outagePlan: { register: outagePlan.register, validate: outagePlan.validate, get: outagePlan.get, getMany: outagePlan.getMany },
 	submission: { getMany: submission.getMany, getErrorDetails: submission.getErrorDetails },
+	callQuota: { get: callQuota.get, set: callQuota.set },
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -17,6 +17,13 @@ export function readCertificateOrExplain(credentials: ICredentialDataDecryptedOb
 	}
 }
 
+/** The credential's values that must never be shown, for scrubbing texts that might echo them. */
+export function credentialSecrets(credentials: ICredentialDataDecryptedObject): string[] {
+	return ['password', 'pfxPassphrase', 'privateKeyPassphrase', 'pfxBase64', 'privateKeyPem', 'ledgerRedisUrl']
+		.map((key) => String(credentials[key] ?? ''))
+		.filter((value) => value.length >= 3);
+}
+
 export function authenticateOcctoRequest(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): IHttpRequestOptions {
 	const { agentOptions } = readCertificateOrExplain(credentials);
 	const fields = (typeof requestOptions.body === 'object' && requestOptions.body !== null ? requestOptions.body : {}) as OcctoRequestFields;

@@ -2,7 +2,6 @@
 // judging, so it tells apart "certificate refused", "user ID/password refused" and OK — which a plain
 // request test cannot, since OCCTO reports a wrong password in a header of an HTTP 200 answer.
 import type {
-	ICredentialDataDecryptedObject,
 	ICredentialTestFunctions,
 	ICredentialsDecrypted,
 	INodeCredentialTestResult,
@@ -11,23 +10,17 @@ import type {
 import { DEFAULT_ZIP_LIMITS, DecodeError } from '../../shared/codecs';
 import { ListShapeError } from '../../shared/listShape';
 import { DAILY_CALL_LIMIT, DEFAULT_BASE_URL, OCCTO_APIS, RESULT_CODE_MEANINGS, RESULT_CODES } from '../mapping';
-import { authenticateOcctoRequest } from './authenticate';
+import { authenticateOcctoRequest, credentialSecrets } from './authenticate';
 import type { RawResponse } from './index';
 import { apiLabel, classifyNetworkFailure, fixFor, judgeAnswer, NETWORK_FAILURE_FIX, networkFailureMessage } from './index';
 import { readListAnswer } from './listAnswer';
-import { occtoQuota } from './quota';
+import { LedgerUnavailableError, openCallLedger } from './callLedger';
 import { readWireSettings } from './wireSettings';
 
 const API = 'BA13B006';
 const TEST_TIMEOUT_MS = 30_000;
 
 const error = (message: string): INodeCredentialTestResult => ({ status: 'Error', message });
-
-function secretsOf(data: ICredentialDataDecryptedObject): string[] {
-	return ['password', 'pfxPassphrase', 'privateKeyPassphrase', 'pfxBase64', 'privateKeyPem']
-		.map((key) => String(data[key] ?? ''))
-		.filter((value) => value.length >= 3);
-}
 
 export async function testOcctoCredential(
 	this: ICredentialTestFunctions,
@@ -47,12 +40,20 @@ export async function testOcctoCredential(
 	} catch (problem) {
 		return error((problem as Error & { fix?: string }).fix ? `${(problem as Error).message}. ${(problem as Error & { fix: string }).fix}` : (problem as Error).message);
 	}
-	if (occtoQuota.used(userId) >= DAILY_CALL_LIMIT) {
-		return error(`No OCCTO calls are left today for ${userId} (${DAILY_CALL_LIMIT} used); the test was not sent. The count resets at 00:00 Japan time.`);
+	let ledger;
+	try {
+		ledger = await openCallLedger(data);
+	} catch (problem) {
+		if (problem instanceof LedgerUnavailableError) return error(`${problem.message}. ${problem.description}`);
+		throw problem;
 	}
-	occtoQuota.record(userId);
-	const spent = () => `This test spent one of today's ${DAILY_CALL_LIMIT} OCCTO calls (${occtoQuota.used(userId)} used by this n8n today).`;
-	const secrets = secretsOf(data);
+	const reservation = await ledger.reserve(userId, DAILY_CALL_LIMIT);
+	if (!reservation.allowed) {
+		return error(`No OCCTO calls are left today for ${userId} (${reservation.reading.used} used); the test was not sent. The count resets at 00:00 Japan time.`);
+	}
+	const used = reservation.reading.used;
+	const spent = () => `This test spent one of today's ${DAILY_CALL_LIMIT} OCCTO calls (${used} used today, counted in the ${reservation.reading.store} ledger).`;
+	const secrets = credentialSecrets(data);
 
 	let response: RawResponse;
 	try {
@@ -82,7 +83,7 @@ export async function testOcctoCredential(
 			case 'http':
 				return error(`OCCTO answered HTTP ${verdict.statusCode} instead of an API answer ("${verdict.text || 'empty body'}"). Check the Base URL and the path of ${API}. ${spent()}`);
 			case 'quota':
-				occtoQuota.markExhausted(userId);
+				await ledger.markExhausted(userId);
 				return error(`The certificate and login were accepted, but OCCTO's daily limit of ${DAILY_CALL_LIMIT} calls is reached: ${verdict.message}`);
 			case 'noResultCode':
 				return error(`The answer has no "${wire.resultCodeHeader}" header, so it is not an OCCTO API answer. Check the Base URL and the path of ${API}, or "Result Code Header" in Advanced Settings. ${spent()}`);

@@ -19,12 +19,13 @@ import {
 	RESULT_CODE_MEANINGS,
 	RESULT_CODES,
 } from '../mapping';
+import { credentialSecrets } from './authenticate';
 import type { ClientCertificateInfo } from './clientCertificate';
 import { CertificateSetupError, readClientCertificate } from './clientCertificate';
 import type { ListAnswer } from './listAnswer';
 import { readListAnswer } from './listAnswer';
-import type { QuotaSnapshot } from './quota';
-import { occtoQuota } from './quota';
+import type { CallLedger, ItemQuota } from './callLedger';
+import { LedgerUnavailableError, openCallLedger, quotaOfReading } from './callLedger';
 import type { OcctoRequestFields } from './requestBody';
 import type { OcctoWireSettings } from './wireSettings';
 import { WireSettingError, readWireSettings } from './wireSettings';
@@ -50,7 +51,20 @@ export interface OcctoConnection {
 	secrets: string[];
 	/** Wire assumptions, from the credential's Advanced Settings or mapping.ts. */
 	wire: OcctoWireSettings;
+	/** Where today's calls are counted (the credential's "Ledger" setting). */
+	ledger: CallLedger;
 }
+
+const SOCKET_CODE_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection reset',
+	ETIMEDOUT: 'timed out',
+	ENOTFOUND: 'host not found',
+	EHOSTUNREACH: 'host unreachable',
+	EAI_AGAIN: 'name lookup failed',
+	EACCES: 'permission denied',
+	ENOENT: 'no such file or folder',
+};
 
 const connections = new WeakMap<object, Promise<OcctoConnection>>();
 
@@ -90,14 +104,23 @@ async function loadConnection(this: OcctoContextFunctions): Promise<OcctoConnect
 		}
 		throw error;
 	}
+	let ledger: CallLedger;
+	try {
+		ledger = await openCallLedger(credential);
+	} catch (error) {
+		if (error instanceof LedgerUnavailableError) {
+			// socket codes in words: n8n replaces any message naming one with a generic text that drops where and why
+			const message = error.message.replace(/\bE[A-Z_]{4,}\b/g, (code) => SOCKET_CODE_WORDS[code] ?? 'network error');
+			throw new NodeOperationError(this.getNode(), message, { description: error.description });
+		}
+		throw error;
+	}
 	const paths = {} as Record<OcctoApiId, string>;
 	for (const api of Object.values(OCCTO_APIS)) {
 		const override = credential.overridePaths === true ? String(credential[`path${api.id}`] ?? '').trim() : '';
 		paths[api.id] = override || api.defaultPath;
 	}
-	const secrets = ['password', 'pfxPassphrase', 'privateKeyPassphrase', 'pfxBase64', 'privateKeyPem']
-		.map((key) => String(credential[key] ?? ''))
-		.filter((value) => value.length >= 3);
+	const secrets = credentialSecrets(credential);
 	return {
 		userId,
 		baseUrl: String(credential.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, ''),
@@ -105,6 +128,7 @@ async function loadConnection(this: OcctoContextFunctions): Promise<OcctoConnect
 		certificate,
 		secrets,
 		wire,
+		ledger,
 	};
 }
 
@@ -181,7 +205,7 @@ interface Exchange {
 	connection: OcctoConnection;
 	resultCode: string;
 	body: Buffer;
-	quota: () => QuotaSnapshot;
+	quota: () => Promise<ItemQuota>;
 }
 
 /** Quota guard → one call → HTTP status and result code checked. Throws NodeOperationError before sending when the guard stops it. */
@@ -193,21 +217,7 @@ async function exchange(
 	itemIndex: number,
 ): Promise<Exchange> {
 	const connection = await getOcctoConnection.call(this);
-	const used = occtoQuota.used(connection.userId);
-	if (used >= DAILY_CALL_LIMIT) {
-		throw quotaError(this, `${used} calls already made today`, itemIndex);
-	}
-	if (used >= options.stopBefore) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Stopped before calling OCCTO: ${used} of ${DAILY_CALL_LIMIT} daily calls are used for user ${connection.userId} (your "Stop Before Call Count" is ${options.stopBefore})`,
-			{
-				itemIndex,
-				description: `The count resets at ${occtoQuota.snapshot(connection.userId).resetsAt} (00:00 Japan time). Raise "Stop Before Call Count" in the node options only if the remaining calls are not needed elsewhere.`,
-			},
-		);
-	}
-	occtoQuota.record(connection.userId); // OCCTO counts every call, failed ones included
+	await reserveCall(this, connection, options.stopBefore, itemIndex);
 
 	let response: RawResponse;
 	try {
@@ -217,11 +227,29 @@ async function exchange(
 	}
 	const verdict = judgeAnswer(response, connection.wire, connection.secrets);
 	if (!verdict.ok) {
-		if (verdict.kind === 'quota') occtoQuota.markExhausted(connection.userId);
+		if (verdict.kind === 'quota') await connection.ledger.markExhausted(connection.userId);
 		throw verdictError(this, apiId, verdict, connection.wire, itemIndex);
 	}
 	const body = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body ?? '');
-	return { connection, resultCode: verdict.resultCode, body, quota: () => occtoQuota.snapshot(connection.userId) };
+	return { connection, resultCode: verdict.resultCode, body, quota: async () => quotaOfReading(await connection.ledger.read(connection.userId)) };
+}
+
+/**
+ * Counts the call before it is made (OCCTO counts every call, failed ones included), atomically in the
+ * shared ledger: two workers racing for the last call before "Stop Before Call Count" cannot both pass.
+ */
+async function reserveCall(ctx: OcctoContextFunctions, connection: OcctoConnection, stopBefore: number, itemIndex: number): Promise<void> {
+	const { allowed, reading, refusedBy } = await connection.ledger.reserve(connection.userId, Math.min(stopBefore, DAILY_CALL_LIMIT));
+	if (allowed) return;
+	if (refusedBy === 'dailyLimit') throw quotaError(ctx, `${reading.used} calls already made today (counted in the ${reading.store} ledger)`, itemIndex);
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`Stopped before calling OCCTO: ${reading.used} of ${DAILY_CALL_LIMIT} daily calls are used for user ${connection.userId} (your "Stop Before Call Count" is ${stopBefore})`,
+		{
+			itemIndex,
+			description: `Counted in the ${reading.store} ledger. The count resets at ${reading.resetsAt} (00:00 Japan time). Raise "Stop Before Call Count" in the node options only if the remaining calls are not needed elsewhere.`,
+		},
+	);
 }
 
 function verdictError(ctx: OcctoContextFunctions, apiId: OcctoApiId, verdict: Exclude<AnswerVerdict, { ok: true }>, wire: OcctoWireSettings, itemIndex: number) {
@@ -284,7 +312,7 @@ export function shapeFailure(ctx: OcctoContextFunctions, apiId: OcctoApiId, erro
 
 export interface OcctoListAnswer extends ListAnswer {
 	resultCode: string;
-	quota: QuotaSnapshot;
+	quota: ItemQuota;
 }
 
 /** A list API (or the register receipt): one row per repeated element, found by shape. */
@@ -300,7 +328,7 @@ export async function callOcctoList(
 	const zipped = OCCTO_APIS[apiId].answersZip || !body.subarray(0, 64).toString('latin1').trimStart().startsWith('<');
 	try {
 		const answer = await readListAnswer(body, { zipped, limits: options.limits, keepOriginal, wire: connection.wire });
-		return { ...answer, resultCode, quota: quota() };
+		return { ...answer, resultCode, quota: await quota() };
 	} catch (error) {
 		if (error instanceof ListShapeError) throw shapeFailure(this, apiId, error, itemIndex);
 		throw decodeFailure(this, apiId, error, itemIndex);
@@ -313,7 +341,7 @@ export interface OcctoDocumentAnswer {
 	xmlBytes: Buffer;
 	zipBytes: Buffer;
 	fileName: string;
-	quota: QuotaSnapshot;
+	quota: ItemQuota;
 }
 
 /** A single document (作業停止計画取得, BA13B102): the plan's whole tree. */
@@ -327,7 +355,7 @@ export async function callOcctoDocument(
 	const { resultCode, body, quota } = await exchange.call(this, apiId, fields, options, itemIndex);
 	try {
 		const decoded = await decodeBase64ZipXml(body.toString('latin1'), options.limits);
-		return { resultCode, document: decoded.document, xmlBytes: decoded.xmlBytes, zipBytes: decoded.zipBytes, fileName: decoded.fileName, quota: quota() };
+		return { resultCode, document: decoded.document, xmlBytes: decoded.xmlBytes, zipBytes: decoded.zipBytes, fileName: decoded.fileName, quota: await quota() };
 	} catch (error) {
 		throw decodeFailure(this, apiId, error, itemIndex);
 	}

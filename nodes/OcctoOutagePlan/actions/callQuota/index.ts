@@ -1,0 +1,32 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as get from './get.operation';
+import * as set from './set.operation';
+
+export { get, set };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['callQuota'] } },
+		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				description: "Today's count of OCCTO calls for the credential's user ID, the limit, where it is counted and when it resets. Spends no OCCTO call.",
+				action: 'Get today s OCCTO call count',
+			},
+			{
+				name: 'Set',
+				value: 'set',
+				description: "Align today's count with a figure known from elsewhere (OCCTO's own screen, another system using this user ID). Spends no OCCTO call.",
+				action: 'Set today s OCCTO call count',
+			},
+		],
+		default: 'get',
+	},
+	...set.description,
+];
