@@ -13,10 +13,48 @@ import { ApplicationError } from 'n8n-workflow';
 
 import { DEFAULT_HOST, REGIONAL_HOSTS, GRANT_PATH, TOKEN_RENEW_MARGIN_MS, TOKEN_TIMEOUT_MS } from '../nodes/NttAnpi/mapping';
 import type { TokenAnswer } from '../nodes/NttAnpi/mapping';
+import type { CachedToken } from '../nodes/NttAnpi/transport/tokenCache';
+import { sharedToken, tokenStateFor } from '../nodes/NttAnpi/transport/tokenCache';
 
 function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
 	const host = String(credentials.host || DEFAULT_HOST);
 	return (host === 'custom' ? String(credentials.customUrl ?? '') : host).replace(/\/+$/, '');
+}
+
+/** One token call to the gateway with the client credentials. */
+async function fetchGatewayToken(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<CachedToken> {
+	let answer: TokenAnswer;
+	try {
+		answer = (await this.helpers.httpRequest({
+			method: 'POST',
+			url: `${baseUrlOf(credentials)}${GRANT_PATH}`,
+			headers: { 'content-type': 'application/json' },
+			body: { grantType: 'client_credentials', clientId: credentials.clientId, clientSecret: credentials.clientSecret },
+			json: true,
+			timeout: TOKEN_TIMEOUT_MS, // a stalled gateway must not hold the token call for n8n's 300 s default
+		})) as TokenAnswer;
+	} catch (error) {
+		// Only the status and the gateway's fault text: the request (with the secret) stays out of the message.
+		const response = (error as { response?: { status?: number; data?: { fault?: { faultstring?: string } } } }).response
+			?? (error as { cause?: { response?: { status?: number; data?: { fault?: { faultstring?: string } } } } }).cause?.response;
+		const status = response?.status;
+		const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+		const timedOut = !status && (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test((error as Error).message));
+		const reason = response?.data?.fault?.faultstring
+			?? (status ? `HTTP ${status}` : timedOut ? `no answer within ${TOKEN_TIMEOUT_MS / 1000} s` : (error as Error).message);
+		throw new ApplicationError(
+			status === 401 || status === 400
+				? `The NTT Com API gateway refused the Client ID / Client Secret (${reason}). Check them in the credential.`
+				: `Could not get an access token from the NTT Com API gateway (${reason}). Check the API Host.`,
+			{ level: 'warning' },
+		);
+	}
+	if (!answer?.accessToken) {
+		throw new ApplicationError('The NTT Com API gateway answered the token request without an access token', { level: 'warning' });
+	}
+	const issuedAt = Number(answer.issuedAt) || Date.now();
+	const lifetimeMs = (Number(answer.expiresIn) || 3599) * 1000;
+	return { accessToken: answer.accessToken, validUntil: issuedAt + lifetimeMs };
 }
 
 export class NttComApi implements ICredentialType {
@@ -84,39 +122,13 @@ export class NttComApi implements ICredentialType {
 
 	// Fetches a token with the client credentials; n8n stores it in the credential and calls this again
 	// only when the token is missing or a call answered 401 (see authenticate for renewal before expiry).
+	// In queue mode the workers share one token (nodes/NttAnpi/transport/tokenCache.ts).
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		let answer: TokenAnswer;
-		try {
-			answer = (await this.helpers.httpRequest({
-				method: 'POST',
-				url: `${baseUrlOf(credentials)}${GRANT_PATH}`,
-				headers: { 'content-type': 'application/json' },
-				body: { grantType: 'client_credentials', clientId: credentials.clientId, clientSecret: credentials.clientSecret },
-				json: true,
-				timeout: TOKEN_TIMEOUT_MS, // a stalled gateway must not hold the token call for n8n's 300 s default
-			})) as TokenAnswer;
-		} catch (error) {
-			// Only the status and the gateway's fault text: the request (with the secret) stays out of the message.
-			const response = (error as { response?: { status?: number; data?: { fault?: { faultstring?: string } } } }).response
-				?? (error as { cause?: { response?: { status?: number; data?: { fault?: { faultstring?: string } } } } }).cause?.response;
-			const status = response?.status;
-			const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-			const timedOut = !status && (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test((error as Error).message));
-			const reason = response?.data?.fault?.faultstring
-				?? (status ? `HTTP ${status}` : timedOut ? `no answer within ${TOKEN_TIMEOUT_MS / 1000} s` : (error as Error).message);
-			throw new ApplicationError(
-				status === 401 || status === 400
-					? `The NTT Com API gateway refused the Client ID / Client Secret (${reason}). Check them in the credential.`
-					: `Could not get an access token from the NTT Com API gateway (${reason}). Check the API Host.`,
-				{ level: 'warning' },
-			);
-		}
-		if (!answer?.accessToken) {
-			throw new ApplicationError('The NTT Com API gateway answered the token request without an access token', { level: 'warning' });
-		}
-		const issuedAt = Number(answer.issuedAt) || Date.now();
-		const lifetimeMs = (Number(answer.expiresIn) || 3599) * 1000;
-		return { accessToken: answer.accessToken, validUntil: issuedAt + lifetimeMs };
+		const refused = String(credentials.accessToken ?? '') || undefined;
+		const token = await sharedToken(await tokenStateFor(), `${baseUrlOf(credentials)}|${String(credentials.clientId)}`, refused, async () =>
+			await fetchGatewayToken.call(this, credentials),
+		);
+		return { accessToken: token.accessToken, validUntil: token.validUntil };
 	}
 
 	// A token about to run out is not sent: the gateway's 401 then makes n8n renew it once and retry,
