@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { clock } from '../shared/clock';
 import { jstDate } from '../shared/japanTime';
 import { pollsPerDay } from '../shared/pollSchedule';
 import { withPollGuard } from '../shared/pollGuard';
@@ -15,21 +16,36 @@ import { DEFAULT_ZIP_LIMITS } from '../shared/codecs';
 import { PARAM, SUBMISSION_STATUS } from '../OcctoOutagePlan/mapping';
 import type { OcctoCallOptions } from '../OcctoOutagePlan/transport';
 import { apiLabel, callOcctoDocument, callOcctoList, getOcctoConnection } from '../OcctoOutagePlan/transport';
+import { setMarker, readMarker } from '../OcctoOutagePlan/transport/activityMarkers';
 import { testOcctoCredential } from '../OcctoOutagePlan/transport/credentialTest';
-import { occtoQuota } from '../OcctoOutagePlan/transport/quota';
+import type { ActiveHours, AdaptiveState } from './adaptivePolling';
+import { decideCall, estimateCalls, parseActiveHours, recordCall } from './adaptivePolling';
+import { quotaOfReading } from '../OcctoOutagePlan/transport/callLedger';
 
 type Event = 'submissionStatusChanged' | 'planChanged' | 'certificateExpiring';
 
-interface Cursor {
+interface Cursor extends AdaptiveState {
 	/** Receipt number → status (submissions) or last-updated time (plans). */
 	seen?: Record<string, string>;
 	/** Japan-time day the certificate warning last fired. */
 	warnedOn?: string;
 }
 
+
+const adaptiveOnly = { show: { pollingMode: ['adaptive'], event: ['submissionStatusChanged', 'planChanged'] } };
+
 const CALL_OPTIONS: OcctoCallOptions = { limits: DEFAULT_ZIP_LIMITS, stopBefore: DEFAULT_STOP_BEFORE, timeoutMs: 60_000 };
 /** Longest a poll may hold the overlap guard: a list call and a few detail calls of at most 60 s each. */
 const POLL_LEASE_MS = 15 * 60_000;
+
+const pollingModes = [
+	{
+		name: 'Adaptive (Saves Calls)',
+		value: 'adaptive',
+		description: 'Call OCCTO only when something can have changed (see below)',
+	},
+	{ name: 'Every Poll', value: 'everyPoll', description: 'Call OCCTO on every scheduled poll' },
+];
 
 export class OcctoOutagePlanTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -37,7 +53,8 @@ export class OcctoOutagePlanTrigger implements INodeType {
 		name: 'occtoOutagePlanTrigger',
 		icon: { light: 'file:../../icons/occto.svg', dark: 'file:../../icons/occto.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["event"] }}',
 		description: 'Starts a workflow when an OCCTO submission changes status, a plan is new or updated, or the client certificate is about to expire',
 		defaults: { name: 'OCCTO Outage Plan Trigger' },
@@ -47,7 +64,7 @@ export class OcctoOutagePlanTrigger implements INodeType {
 		credentials: [{ name: 'occtoWebApi', required: true, testedBy: 'occtoWebApiTest' }],
 		properties: [
 			{
-				displayName: 'This trigger',
+				displayName: 'Event',
 				name: 'event',
 				type: 'options',
 				options: [
@@ -79,6 +96,41 @@ export class OcctoOutagePlanTrigger implements INodeType {
 				displayOptions: { show: { event: ['certificateExpiring'] } },
 			},
 			{
+				displayName: 'Polling Mode',
+				name: 'pollingMode',
+				type: 'options',
+				options: pollingModes,
+				default: 'adaptive',
+				description: 'Whether every scheduled poll calls OCCTO, or only the polls when something can have changed',
+				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] }, hide: { event: ['certificateExpiring'] } },
+			},
+			{
+				displayName: 'Polling Mode',
+				name: 'pollingMode',
+				type: 'options',
+				options: pollingModes,
+				default: 'everyPoll',
+				description: 'Whether every scheduled poll calls OCCTO, or only the polls when something can have changed',
+				displayOptions: { show: { '@version': [1] }, hide: { event: ['certificateExpiring'] } },
+			},
+			{
+				displayName:
+					'Adaptive polling calls OCCTO only while a submission is 受付中, after a plan is registered or accepted through this package (any workflow or worker), and once per Quiet Interval otherwise. With polls every 5 minutes and a 60-minute Quiet Interval: about 24 calls on a day without submissions, and each submission adds its follow-up polls; never more than the Daily Call Budget.',
+				name: 'adaptiveNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: adaptiveOnly,
+			},
+			{
+				displayName: 'Quiet Interval (Minutes)',
+				name: 'quietIntervalMinutes',
+				type: 'number',
+				typeOptions: { minValue: 5 },
+				default: 60,
+				description: 'With nothing pending, call OCCTO at most once in this many minutes — to catch what was submitted outside n8n (OCCTO\'s own screens)',
+				displayOptions: adaptiveOnly,
+			},
+			{
 				displayName: 'Daily Call Budget',
 				name: 'dailyBudget',
 				type: 'number',
@@ -96,6 +148,15 @@ export class OcctoOutagePlanTrigger implements INodeType {
 				default: {},
 				displayOptions: { hide: { event: ['certificateExpiring'] } },
 				options: [
+					{
+						displayName: 'Active Hours (Japan Time)',
+						name: 'activeHours',
+						type: 'string',
+						default: '',
+						placeholder: '08:00-20:00',
+						description:
+							'Adaptive polling only: outside these hours no calls are made, except to finish following a submission that is 受付中. Empty means around the clock.',
+					},
 					{
 						displayName: 'Emit Existing on First Run',
 						name: 'emitExisting',
@@ -137,7 +198,25 @@ export class OcctoOutagePlanTrigger implements INodeType {
 
 		const budget = this.getNodeParameter('dailyBudget', 500) as number;
 		const perDay = pollsPerDay(this.getNodeParameter('pollTimes', {}) as IDataObject);
-		if (perDay > budget) {
+		const adaptive = this.getNodeParameter('pollingMode', 'everyPoll') === 'adaptive';
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const isSubmissions = event === 'submissionStatusChanged';
+		let activeHours: ActiveHours | undefined;
+		try {
+			activeHours = adaptive ? parseActiveHours(options.activeHours) : undefined;
+		} catch (error) {
+			throw new NodeOperationError(this.getNode(), (error as Error).message, { description: 'Set "Active Hours (Japan Time)" in the options, e.g. 08:00-20:00, or leave it empty.' });
+		}
+		const quietMinutes = Number(this.getNodeParameter('quietIntervalMinutes', 60));
+		const estimate = estimateCalls(perDay, quietMinutes, activeHours, budget);
+		if (adaptive && estimate.quiet > budget) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`A Quiet Interval of ${quietMinutes} minutes alone spends ${estimate.quiet} OCCTO calls a day, more than the daily budget of ${budget}`,
+				{ description: 'Lengthen "Quiet Interval (Minutes)", narrow "Active Hours", or raise "Daily Call Budget".' },
+			);
+		}
+		if (!adaptive && perDay > budget) {
 			throw new NodeOperationError(
 				this.getNode(),
 				`This schedule polls ${perDay} times a day, which would spend ${perDay} OCCTO calls, more than the daily budget of ${budget}`,
@@ -147,11 +226,27 @@ export class OcctoOutagePlanTrigger implements INodeType {
 				},
 			);
 		}
-		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const connection = await getOcctoConnection.call(this);
 		const extra = { certificate: connection.certificate };
-		const isSubmissions = event === 'submissionStatusChanged';
 		const apiId = isSubmissions ? 'BA13B006' : 'BA13B103';
+		const now = clock.now();
+		if (adaptive && !manual) {
+			const decision = decideCall({
+				now,
+				state: cursor,
+				pending: isSubmissions && Object.values(cursor.seen ?? {}).includes(SUBMISSION_STATUS.receiving.code),
+				markedAt: await readMarker(connection.state, isSubmissions ? 'registered' : 'plansChanged', connection.userId),
+				quietMs: quietMinutes * 60_000,
+				activeHours,
+				dailyBudget: budget,
+			});
+			if (!decision.call) {
+				this.logger.debug(`OCCTO Outage Plan Trigger: no call this poll (${decision.reason}); typical ${estimate.quiet}, at most ${estimate.worstCase} calls a day`);
+				return null;
+			}
+			this.logger.debug(`OCCTO Outage Plan Trigger: calling ${apiId} (${decision.reason})`);
+		}
+		if (!manual) recordCall(cursor, now);
 		const answer = await callOcctoList.call(this, apiId, {}, CALL_OPTIONS);
 		const rows = answer.rows;
 		if (answer.empty) this.logger.info(`OCCTO returned an empty list for ${apiLabel(apiId)}`);
@@ -194,8 +289,12 @@ export class OcctoOutagePlanTrigger implements INodeType {
 			}
 			out.push({ json });
 		}
-		const quota = occtoQuota.snapshot(connection.userId); // after any detail calls
+		const quota = quotaOfReading(await connection.ledger.read(connection.userId)); // after any detail calls
 		for (const item of out) item.json.quota = { ...quota };
+		if (isSubmissions && changed.some((row) => row.status === SUBMISSION_STATUS.accepted.code)) {
+			// the plan list changed: an adaptive plan trigger on this user ID calls at its next poll
+			await setMarker(connection.state, 'plansChanged', connection.userId, now).catch(() => undefined);
+		}
 		cursor.seen = nextSeen;
 		return [out];
 	}

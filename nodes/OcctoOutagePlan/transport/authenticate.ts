@@ -3,6 +3,7 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 import { ApplicationError } from 'n8n-workflow';
 
+import { sendsMultipartAsParts } from '../../shared/n8nLine';
 import { readClientCertificate } from './clientCertificate';
 import type { OcctoRequestFields } from './requestBody';
 import { encodeOcctoBody } from './requestBody';
@@ -27,15 +28,18 @@ export function credentialSecrets(credentials: ICredentialDataDecryptedObject): 
 export function authenticateOcctoRequest(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): IHttpRequestOptions {
 	const { agentOptions } = readCertificateOrExplain(credentials);
 	const fields = (typeof requestOptions.body === 'object' && requestOptions.body !== null ? requestOptions.body : {}) as OcctoRequestFields;
-	const { body, contentType } = encodeOcctoBody(fields, {
-		userId: String(credentials.userId ?? ''),
-		password: String(credentials.password ?? ''),
-	});
+	const insecure = credentials.ignoreTlsErrors === true;
+	const { body, contentType } = encodeOcctoBody(
+		fields,
+		{ userId: String(credentials.userId ?? ''), password: String(credentials.password ?? '') },
+		sendsMultipartAsParts(requestOptions),
+	);
 	return {
 		...requestOptions,
-		body,
+		body: body as IHttpRequestOptions['body'],
 		headers: { ...requestOptions.headers, 'content-type': contentType },
-		agentOptions: { ...requestOptions.agentOptions, ...agentOptions },
-		skipSslCertificateValidation: credentials.ignoreTlsErrors === true,
+		// rejectUnauthorized in agentOptions too: n8n 1.x's legacy helper does not read skipSslCertificateValidation
+		agentOptions: { ...requestOptions.agentOptions, ...agentOptions, ...(insecure ? { rejectUnauthorized: false } : {}) },
+		skipSslCertificateValidation: insecure,
 	};
 }

@@ -2,10 +2,10 @@
 // loudly (unreachable Redis, unwritable folder) unless the setting allows the in-process fallback.
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import type { CallLedger, LedgerSetting, QuotaReading } from '../ledger';
+import type { CallLedger, LedgerSetting, QuotaReading, SharedState } from '../ledger';
 import { LedgerUnavailableError, openLedger } from '../ledger';
 
-export type { CallLedger, QuotaReading };
+export type { CallLedger, QuotaReading, SharedState };
 export { LedgerUnavailableError };
 
 export function ledgerSettingOf(credential: ICredentialDataDecryptedObject): LedgerSetting {
@@ -21,8 +21,9 @@ export function ledgerSettingOf(credential: ICredentialDataDecryptedObject): Led
 	}
 }
 
-export async function openCallLedger(credential: ICredentialDataDecryptedObject): Promise<CallLedger> {
-	return (await openLedger(ledgerSettingOf(credential))).ledger;
+/** The call ledger and, in the same store, the small shared state (activity markers) of this credential. */
+export async function openCallLedger(credential: ICredentialDataDecryptedObject): Promise<{ ledger: CallLedger; state: SharedState }> {
+	return await openLedger(ledgerSettingOf(credential));
 }
 
 /** What every output item shows of the day's count: the numbers, and the store that counted them. */

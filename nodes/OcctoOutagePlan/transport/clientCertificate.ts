@@ -20,6 +20,12 @@ export interface ClientCertificateInfo {
 	daysLeft: number;
 }
 
+/** When the certificate may be used; OCCTO's TLS refuses it outside this window. */
+export interface CertificateValidity {
+	from: string;
+	to: string;
+}
+
 export interface TlsAgentOptions {
 	pfx?: Buffer;
 	cert?: string;
@@ -71,7 +77,7 @@ function expiryInfo(subject: string, validTo: string, now: Date): ClientCertific
 export function readClientCertificate(
 	credential: OcctoTlsCredential,
 	now = new Date(),
-): { agentOptions: TlsAgentOptions; info: ClientCertificateInfo } {
+): { agentOptions: TlsAgentOptions; info: ClientCertificateInfo; validity: CertificateValidity } {
 	const ca = credential.caPem?.trim() ? normalisePem(credential.caPem) : undefined;
 	if (credential.bundleFormat === 'pem') return readPem(credential, ca, now);
 	return readPkcs12(credential, ca, now);
@@ -93,13 +99,13 @@ function readPkcs12(credential: OcctoTlsCredential, ca: string | undefined, now:
 	}
 	const pfx = Buffer.from(text, 'base64');
 	const passphrase = credential.pfxPassphrase ?? '';
-	let certificate = null as { subject?: Record<string, string>; valid_to?: string } | null;
+	let certificate = null as { subject?: Record<string, string>; valid_from?: string; valid_to?: string } | null;
 	let failure: Error | undefined;
 	let socket: TLSSocket | undefined;
 	try {
 		// A secure context reads the PKCS#12 like a real connection would; the unconnected socket reports its certificate.
 		socket = new TLSSocket(null as never, { secureContext: createSecureContext({ pfx, passphrase }) });
-		certificate = socket.getCertificate() as { subject?: Record<string, string>; valid_to?: string } | null;
+		certificate = socket.getCertificate() as { subject?: Record<string, string>; valid_from?: string; valid_to?: string } | null;
 	} catch (error) {
 		failure = error as Error;
 	} finally {
@@ -115,6 +121,7 @@ function readPkcs12(credential: OcctoTlsCredential, ca: string | undefined, now:
 	return {
 		agentOptions: { pfx, passphrase, ...(ca ? { ca } : {}) },
 		info: expiryInfo(describeSubject(certificate.subject ?? {}), certificate.valid_to, now),
+		validity: validityOf(certificate.valid_from ?? certificate.valid_to, certificate.valid_to),
 	};
 }
 
@@ -184,5 +191,30 @@ function readPem(credential: OcctoTlsCredential, ca: string | undefined, now: Da
 	return {
 		agentOptions: { cert: certPem, key: keyPem, ...(passphrase ? { passphrase } : {}), ...(ca ? { ca } : {}) },
 		info: expiryInfo(certificate.subject.split('\n').join(', '), certificate.validTo, now),
+		validity: validityOf(certificate.validFrom, certificate.validTo),
 	};
+}
+
+function validityOf(from: string, to: string): CertificateValidity {
+	return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+}
+
+/**
+ * An expired or not-yet-valid certificate, found before calling: OCCTO's TLS would refuse it, and the call
+ * would still count against the day's quota.
+ */
+export function unusableCertificate(info: ClientCertificateInfo, validity: CertificateValidity, now = new Date()): CertificateSetupError | undefined {
+	if (now.getTime() > Date.parse(validity.to)) {
+		return new CertificateSetupError(
+			`The OCCTO client certificate (${info.subject}) expired on ${validity.to}: OCCTO would refuse the connection, so no call was made`,
+			'Renew the certificate with OCCTO and put the new one into the OCCTO WebAPI credential.',
+		);
+	}
+	if (now.getTime() < Date.parse(validity.from)) {
+		return new CertificateSetupError(
+			`The OCCTO client certificate (${info.subject}) is not valid before ${validity.from}: OCCTO would refuse the connection, so no call was made`,
+			"Check the clock of the computer n8n runs on, or keep the previous certificate in the credential until then.",
+		);
+	}
+	return undefined;
 }

@@ -42,7 +42,7 @@ export async function testOcctoCredential(
 	}
 	let ledger;
 	try {
-		ledger = await openCallLedger(data);
+		({ ledger } = await openCallLedger(data));
 	} catch (problem) {
 		if (problem instanceof LedgerUnavailableError) return error(`${problem.message}. ${problem.description}`);
 		throw problem;

@@ -8,6 +8,7 @@ import type { XmlObject, ZipLimits } from '../../shared/codecs';
 import { DecodeError, decodeXmlBytes } from '../../shared/codecs';
 import { apiError, excerpt, redact } from '../../shared/execution';
 import { ListShapeError } from '../../shared/listShape';
+import { requestWithTlsOptions, tlsRoute } from '../../shared/n8nLine';
 import { decodeBase64ZipXml } from '../../shared/zipXmlStream';
 import type { OcctoApiId } from '../mapping';
 import {
@@ -20,11 +21,11 @@ import {
 	RESULT_CODES,
 } from '../mapping';
 import { credentialSecrets } from './authenticate';
-import type { ClientCertificateInfo } from './clientCertificate';
-import { CertificateSetupError, readClientCertificate } from './clientCertificate';
+import type { CertificateValidity, ClientCertificateInfo } from './clientCertificate';
+import { CertificateSetupError, readClientCertificate, unusableCertificate } from './clientCertificate';
 import type { ListAnswer } from './listAnswer';
 import { readListAnswer } from './listAnswer';
-import type { CallLedger, ItemQuota } from './callLedger';
+import type { CallLedger, ItemQuota, SharedState } from './callLedger';
 import { LedgerUnavailableError, openCallLedger, quotaOfReading } from './callLedger';
 import type { OcctoRequestFields } from './requestBody';
 import type { OcctoWireSettings } from './wireSettings';
@@ -47,12 +48,15 @@ export interface OcctoConnection {
 	baseUrl: string;
 	paths: Record<OcctoApiId, string>;
 	certificate: ClientCertificateInfo;
+	certificateValidity: CertificateValidity;
 	/** Strings that must never be shown, for scrubbing server texts that echo input. */
 	secrets: string[];
 	/** Wire assumptions, from the credential's Advanced Settings or mapping.ts. */
 	wire: OcctoWireSettings;
 	/** Where today's calls are counted (the credential's "Ledger" setting). */
 	ledger: CallLedger;
+	/** Small shared values in the same store (activity markers for adaptive polling). */
+	state: SharedState;
 }
 
 const SOCKET_CODE_WORDS: Record<string, string> = {
@@ -87,8 +91,9 @@ async function loadConnection(this: OcctoContextFunctions): Promise<OcctoConnect
 		});
 	}
 	let certificate: ClientCertificateInfo;
+	let certificateValidity: CertificateValidity;
 	try {
-		certificate = readClientCertificate(credential).info;
+		({ info: certificate, validity: certificateValidity } = readClientCertificate(credential));
 	} catch (error) {
 		if (error instanceof CertificateSetupError) {
 			throw new NodeOperationError(this.getNode(), error.message, { description: error.fix });
@@ -105,8 +110,9 @@ async function loadConnection(this: OcctoContextFunctions): Promise<OcctoConnect
 		throw error;
 	}
 	let ledger: CallLedger;
+	let state: SharedState;
 	try {
-		ledger = await openCallLedger(credential);
+		({ ledger, state } = await openCallLedger(credential));
 	} catch (error) {
 		if (error instanceof LedgerUnavailableError) {
 			// socket codes in words: n8n replaces any message naming one with a generic text that drops where and why
@@ -126,9 +132,11 @@ async function loadConnection(this: OcctoContextFunctions): Promise<OcctoConnect
 		baseUrl: String(credential.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, ''),
 		paths,
 		certificate,
+		certificateValidity,
 		secrets,
 		wire,
 		ledger,
+		state,
 	};
 }
 
@@ -186,19 +194,25 @@ export function judgeAnswer(response: RawResponse, wire: OcctoWireSettings, secr
 	return { ok: false, kind: 'rejected', resultCode, message };
 }
 
-/** Sends one request through n8n with the credential's mutual TLS and login fields. */
+/** What needs mutual TLS, in the error of an n8n that cannot send it (nodes/shared/n8nLine.ts). */
+const TLS_PURPOSE = "OCCTO's TLS client certificate";
+
+/** Sends one request through n8n with the credential's mutual TLS and login fields, on the helper that keeps TLS options on this n8n. */
 async function send(this: OcctoContextFunctions, connection: OcctoConnection, apiId: OcctoApiId, fields: OcctoRequestFields, timeoutMs: number) {
-	return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
-		method: 'POST',
-		baseURL: connection.baseUrl,
-		url: connection.paths[apiId],
-		body: fields as unknown as IDataObject,
-		encoding: 'arraybuffer',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		disableFollowRedirect: true,
-		timeout: timeoutMs,
-	})) as RawResponse;
+	return (await requestWithTlsOptions.call(
+		this,
+		CREDENTIAL_TYPE,
+		{
+			method: 'POST',
+			baseURL: connection.baseUrl,
+			url: connection.paths[apiId],
+			body: fields as unknown as IDataObject,
+			encoding: 'arraybuffer',
+			disableFollowRedirect: true,
+			timeout: timeoutMs,
+		},
+		TLS_PURPOSE,
+	)) as RawResponse;
 }
 
 interface Exchange {
@@ -217,6 +231,9 @@ async function exchange(
 	itemIndex: number,
 ): Promise<Exchange> {
 	const connection = await getOcctoConnection.call(this);
+	tlsRoute(this, TLS_PURPOSE); // an n8n that cannot send the certificate says so before a call is counted
+	const unusable = unusableCertificate(connection.certificate, connection.certificateValidity);
+	if (unusable) throw new NodeOperationError(this.getNode(), unusable.message, { itemIndex, description: unusable.fix });
 	await reserveCall(this, connection, options.stopBefore, itemIndex);
 
 	let response: RawResponse;

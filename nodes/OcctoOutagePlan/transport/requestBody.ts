@@ -17,15 +17,28 @@ export function isFilePart(value: unknown): value is OcctoFilePart {
 	return typeof value === 'object' && value !== null && Buffer.isBuffer((value as OcctoFilePart).data);
 }
 
+/** A multipart body as n8n's legacy request helper takes it: it encodes the parts itself (see nodes/shared/n8nLine.ts). */
+export type MultipartParts = Record<string, string | { value: Buffer; options: { filename: string; contentType: string } }>;
+
 export function encodeOcctoBody(
 	fields: OcctoRequestFields,
 	login: { userId: string; password: string },
-): { body: string | Buffer; contentType: string } {
+	multipartAsParts = false,
+): { body: string | Buffer | MultipartParts; contentType: string } {
 	const all: OcctoRequestFields = { [PARAM.userId]: login.userId, [PARAM.password]: login.password, ...fields };
 	const entries = Object.entries(all);
 	if (!entries.some(([, value]) => isFilePart(value))) {
 		const form = new URLSearchParams(entries.map(([key, value]): [string, string] => [key, value as string]));
 		return { body: form.toString(), contentType: 'application/x-www-form-urlencoded' };
+	}
+	if (multipartAsParts) {
+		const parts: MultipartParts = {};
+		for (const [name, value] of entries) {
+			parts[name] = isFilePart(value)
+				? { value: value.data, options: { filename: value.fileName.replace(/"/g, ''), contentType: value.contentType } }
+				: value;
+		}
+		return { body: parts, contentType: 'multipart/form-data' };
 	}
 	const boundary = `----n8nOccto${randomBytes(12).toString('hex')}`;
 	const parts: Buffer[] = [];

@@ -5,6 +5,7 @@ import type { XmlEncoding } from '../../../shared/codecs';
 import { DecodeError, encodeXml } from '../../../shared/codecs';
 import { jstSecond } from '../../../shared/japanTime';
 import { callOcctoList, getOcctoConnection } from '../../transport';
+import { setMarker } from '../../transport/activityMarkers';
 import { schemaOptions } from '../../validation/schemaSource';
 import { callOptionsCollection, readOptions, toItems } from '../common';
 import { planSourceProperties, readPlanXml } from './planSource';
@@ -78,6 +79,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		call,
 		itemIndex,
 		attachOriginal,
+	);
+	// adaptive triggers (any workflow, any worker) follow this submission from their next poll
+	const connection = await getOcctoConnection.call(this);
+	await setMarker(connection.state, 'registered', connection.userId).catch((error: Error) =>
+		this.logger.warn(`Could not mark the registration for adaptive OCCTO triggers: ${error.message}`),
 	);
 	if (answer.rows.length !== 1) throw receiptError(this, answer, itemIndex);
 	const [result] = answer.rows;
