@@ -44,7 +44,12 @@ async function pollAfter(poller: Poller, minutes: number) {
 	return await poller.poll();
 }
 
-const register = async (xml = validPlanXml()) =>
+/** A Register through the node, a second after the last poll (as it happens between polls). */
+const register = async (xml = validPlanXml()) => {
+	clock += 1000;
+	return await registerNow(xml);
+};
+const registerNow = async (xml: string) =>
 	outputOf(await run([occtoNode('Register', { resource: 'outagePlan', operation: 'register', planSource: 'xml', planXml: xml, options: { validateBeforeSending: false } })]), 'Register')[0];
 
 /** Waits until OCCTO (the simulator) has finished processing every submission. */

@@ -46,7 +46,7 @@ export function occtoRunner(sim: () => OcctoSimulator) {
 	const failing = async (parameters: IDataObject, cred?: ICredentialDataDecryptedObject) => {
 		const result = await run([occtoNode('OCCTO', parameters)], { credential: cred });
 		const error = errorOf(result, 'OCCTO');
-		expect(error).toBeDefined();
+		if (!error) throw new Error('the node was expected to fail, and did not');
 		expectNoSecrets(JSON.stringify({ error, message: error?.message, description: error?.description, data: result.data }), secrets());
 		return error!;
 	};

@@ -72,7 +72,7 @@ export function decideCall(input: DecisionInput): CallDecision {
 	if (spent >= dailyBudget) return { call: false, reason: `the Daily Call Budget of ${dailyBudget} is spent for today (Japan time)` };
 	if (pending) return { call: true, reason: 'a submission is still being processed' };
 	if (state.lastCallAt === undefined) return { call: true, reason: 'first poll' };
-	if (markedAt > 0 && markedAt >= state.lastCallAt) return { call: true, reason: 'a plan was registered or accepted since the last call' };
+	if (markedAt > state.lastCallAt) return { call: true, reason: 'a plan was registered or accepted since the last call' };
 	if (!isActive(activeHours, now)) return { call: false, reason: 'outside Active Hours and nothing pending' };
 	if (now - state.lastCallAt >= quietMs) return { call: true, reason: 'the Quiet Interval has passed' };
 	return { call: false, reason: 'nothing pending and the Quiet Interval has not passed' };
