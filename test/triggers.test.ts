@@ -39,7 +39,7 @@ describe.each(['standard', 'alt'] as const)('OCCTO Outage Plan Trigger (wire pro
 	let sim: OcctoSimulator;
 	let store: CredentialStore;
 	beforeAll(async () => {
-		sim = await startOcctoSimulator({ statusDelayMs: 100, seedPlans: 4, profile: profileName });
+		sim = await startOcctoSimulator({ statusDelayMs: 1500, seedPlans: 4, profile: profileName }); // long enough to see 受付中 first, even on a loaded machine
 	});
 	afterAll(async () => {
 		await sim.close();
@@ -52,6 +52,10 @@ describe.each(['standard', 'alt'] as const)('OCCTO Outage Plan Trigger (wire pro
 			{ occtoWebApi: simulatorCredential(sim) },
 		);
 	});
+	/** Waits until OCCTO (the simulator) has processed every submission: no timing guess under load. */
+	const settled = async () => {
+		for (let i = 0; i < 200 && sim.submissions().some((submission) => submission.status === '受付中'); i++) await sleep(50);
+	};
 	const register = async (xml: string) => {
 		const answer = await occtoPost(sim.url, sim.profile.paths.BA13B101, { userid: 'U0000001', password: 'sim-password-1' }, p12Tls(sim.certs, sim.certs.clientP12Base64), {
 			file: { field: sim.profile.filePart, fileName: 'plan.xml', data: Buffer.from(xml) },
@@ -67,7 +71,7 @@ describe.each(['standard', 'alt'] as const)('OCCTO Outage Plan Trigger (wire pro
 
 	it('submission status: nothing old on the first poll, each change once, error details for 提出エラー, one call per quiet poll', async () => {
 		await register(validPlanXml());
-		await sleep(300); // let earlier submissions settle, so only the ones below change
+		await settled(); // let earlier submissions settle, so only the ones below change
 		const trigger = poller({ event: 'submissionStatusChanged' });
 		expect(await trigger.poll()).toBeNull(); // remembers what is there, emits nothing old
 		const good = await register(validPlanXml({ facility: '髙﨑変電所' }));
@@ -77,7 +81,7 @@ describe.each(['standard', 'alt'] as const)('OCCTO Outage Plan Trigger (wire pro
 			[good, '受付中'],
 			[bad, '受付中'],
 		]);
-		await sleep(300);
+		await settled();
 		const before = sim.requests.length;
 		const second = await trigger.poll();
 		expect(second?.map((e) => [e.occtoReceptionNo, e.statusName, e.previous])).toEqual([
@@ -92,7 +96,7 @@ describe.each(['standard', 'alt'] as const)('OCCTO Outage Plan Trigger (wire pro
 	});
 
 	it('a manual test run returns a sample without moving the cursor', async () => {
-		await sleep(300);
+		await settled();
 		const trigger = poller({ event: 'submissionStatusChanged' });
 		expect(await trigger.poll()).toBeNull();
 		await register(validPlanXml());
@@ -103,11 +107,11 @@ describe.each(['standard', 'alt'] as const)('OCCTO Outage Plan Trigger (wire pro
 	});
 
 	it('new or updated plans, with each plan fetched when asked', async () => {
-		await sleep(300);
+		await settled();
 		const trigger = poller({ event: 'planChanged', options: { fetchPlans: true } });
 		expect(await trigger.poll()).toBeNull();
 		const receipt = await register(validPlanXml({ facility: '北港連系線' }));
-		await sleep(300);
+		await settled();
 		const events = await trigger.poll();
 		expect(events).toHaveLength(1);
 		expect(events?.[0].occtoReceptionNo).toBe(receipt);
