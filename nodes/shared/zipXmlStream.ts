@@ -66,15 +66,20 @@ export class XmlTextDecoder {
 			}
 			label = SHIFT_JIS_LABELS.has(declared) ? 'shift_jis' : declared;
 		}
-		try {
-			// fatal for UTF-8 as in decodeXmlBytes; legacy encodings replace what they cannot map, as iconv-lite does
-			this.decoder = new TextDecoder(label, { fatal: label === 'utf-8' || label === 'utf8', ignoreBOM: false });
-		} catch {
-			throw new DecodeError(`the XML declares an unsupported encoding "${label}"`, 'encoding');
-		}
+		// fatal for UTF-8 as in decodeXmlBytes; legacy encodings replace what they cannot map, as iconv-lite does
+		this.decoder = newDecoder(label);
+		if (!this.decoder) throw new DecodeError(`the XML declares an unsupported encoding "${label}"`, 'encoding');
 		const buffered = this.head;
 		this.head = [];
 		for (const chunk of buffered) this.write(chunk);
+	}
+}
+
+function newDecoder(label: string): TextDecoder | undefined {
+	try {
+		return new TextDecoder(label, { fatal: label === 'utf-8' || label === 'utf8', ignoreBOM: false });
+	} catch {
+		return undefined; // an encoding this Node does not know
 	}
 }
 
@@ -109,12 +114,16 @@ function cappedNativeInflate(limits: ZipLimits): UnzipDecoderConstructor {
 		push(chunk: Uint8Array, final: boolean): void {
 			this.parts.push(chunk);
 			if (!final) return;
-			let inflated: Buffer;
+			let inflated: Buffer | undefined;
+			let failure: Error | undefined;
 			try {
 				inflated = inflateRawSync(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts), { maxOutputLength: limits.maxUncompressedBytes + 1 });
 			} catch (error) {
-				if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new DecodeError(tooLarge(limits.maxUncompressedBytes + 1, limits), 'limit');
-				throw new DecodeError(`the ZIP entry is corrupt (${(error as Error).message})`, 'zip');
+				failure = error as Error;
+			}
+			if (failure) {
+				const tooBig = (failure as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+				throw tooBig ? new DecodeError(tooLarge(limits.maxUncompressedBytes + 1, limits), 'limit') : new DecodeError(`the ZIP entry is corrupt (${failure.message})`, 'zip');
 			}
 			this.ondata(null, inflated as unknown as Uint8Array<ArrayBuffer>, true);
 		}

@@ -89,6 +89,8 @@ interface IssueOptions {
 	notBefore: Date;
 	notAfter: Date;
 	kind: 'ca' | 'server' | 'client';
+	/** server only: the names it is valid for (default IP 127.0.0.1 + DNS localhost) */
+	dnsNames?: string[];
 }
 
 function issue(options: IssueOptions): forge.pki.Certificate {
@@ -120,7 +122,7 @@ function issue(options: IssueOptions): forge.pki.Certificate {
 		if (options.kind === 'server') {
 			extensions.push({
 				name: 'subjectAltName',
-				altNames: [
+				altNames: options.dnsNames?.map((value) => ({ type: 2, value })) ?? [
 					{ type: 7, ip: '127.0.0.1' },
 					{ type: 2, value: 'localhost' },
 				],
@@ -290,4 +292,41 @@ export function loadOrCreateCerts(dir: string, now: Date = new Date()): OcctoSim
 	write(CERT_FILES.untrustedP12, Buffer.from(pki.certs.untrustedP12Base64, 'base64'));
 	write(CERT_FILES.mismatchedKey, pki.certs.mismatchedKeyPem);
 	return { dir, ...pki.certs, serverCertPem: pki.serverCertPem, serverKeyPem: pki.serverKeyPem };
+}
+
+/** Certificates that are wrong on purpose, for the fault suite (test/faults), issued by the simulator's CA. */
+export interface FaultCertificates {
+	/** server certificates: expired yesterday; valid, but for another host name than 127.0.0.1 */
+	expiredServer: { cert: string; key: string };
+	wrongHostServer: { cert: string; key: string };
+	/** client certificates of U0000001 (PKCS#12 Base64, same passphrase): expired yesterday; valid only from tomorrow */
+	expiredClientP12Base64: string;
+	notYetValidClientP12Base64: string;
+	/** the same two as PEM (key: clientKeyPem) */
+	expiredClientCertPem: string;
+	notYetValidClientCertPem: string;
+}
+
+/** Issues the FaultCertificates from the PKI stored in `dir` (by loadOrCreateCerts); no new keys are generated. */
+export function issueFaultCertificates(dir: string, now: Date = new Date()): FaultCertificates {
+	const pki = JSON.parse(readFileSync(path.join(dir, CERT_FILES.bundle), 'utf8')) as StoredPki;
+	const ca = { cert: forge.pki.certificateFromPem(pki.certs.caPem), key: keyPairFromPem(pki.caKeyPem) };
+	const serverKey = keyPairFromPem(pki.serverKeyPem);
+	const clientKey = keyPairFromPem(pki.clientKeyPem);
+	const at = (days: number) => new Date(now.getTime() + days * DAY_MS);
+	const server = (notBefore: Date, notAfter: Date, dnsNames?: string[]) => ({
+		cert: forge.pki.certificateToPem(issue({ subjectCn: dnsNames?.[0] ?? '127.0.0.1', key: serverKey, issuer: ca, notBefore, notAfter, kind: 'server', dnsNames })),
+		key: pki.serverKeyPem,
+	});
+	const client = (notBefore: Date, notAfter: Date) => issue({ subjectCn: PRIMARY_USER, key: clientKey, issuer: ca, notBefore, notAfter, kind: 'client' });
+	const expiredClient = client(at(-731), at(-1));
+	const futureClient = client(at(1), at(731));
+	return {
+		expiredServer: server(at(-731), at(-1)),
+		wrongHostServer: server(at(-1), at(730), ['occto.example.invalid']),
+		expiredClientP12Base64: p12Base64(clientKey, [expiredClient, ca.cert], pki.certs.p12Passphrase, PRIMARY_USER),
+		notYetValidClientP12Base64: p12Base64(clientKey, [futureClient, ca.cert], pki.certs.p12Passphrase, PRIMARY_USER),
+		expiredClientCertPem: forge.pki.certificateToPem(expiredClient),
+		notYetValidClientCertPem: forge.pki.certificateToPem(futureClient),
+	};
 }

@@ -14,6 +14,7 @@ export function readCertificateOrExplain(credentials: ICredentialDataDecryptedOb
 		return readClientCertificate(credentials);
 	} catch (error) {
 		const problem = error as Error & { fix?: string };
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- runs in the credential's authenticate, where there is no node
 		throw new ApplicationError(problem.fix ? `${problem.message}. ${problem.fix}` : problem.message, { level: 'warning' });
 	}
 }

@@ -44,8 +44,7 @@ export async function testOcctoCredential(
 	try {
 		({ ledger } = await openCallLedger(data));
 	} catch (problem) {
-		if (problem instanceof LedgerUnavailableError) return error(`${problem.message}. ${problem.description}`);
-		throw problem;
+		return error(problem instanceof LedgerUnavailableError ? `${problem.message}. ${problem.description}` : `The call ledger cannot be opened: ${(problem as Error).message}`);
 	}
 	const reservation = await ledger.reserve(userId, DAILY_CALL_LIMIT);
 	if (!reservation.allowed) {
@@ -57,6 +56,7 @@ export async function testOcctoCredential(
 
 	let response: RawResponse;
 	try {
+		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions -- a credential test has only the legacy request helper
 		const answer = (await this.helpers.request({
 			method: 'POST',
 			uri: `${baseUrl}${path}`,
@@ -109,6 +109,6 @@ export async function testOcctoCredential(
 		if (problem instanceof ListShapeError || problem instanceof DecodeError) {
 			return error(`The certificate and login were accepted, but the answer of ${apiLabel(API)} cannot be read as a list: ${problem.message}. Check the path of ${API}, and "List Root Elements" / "Row Elements" in Advanced Settings. ${spent()}`);
 		}
-		throw problem;
+		return error(`The certificate and login were accepted, but reading the answer failed: ${(problem as Error).message}. ${spent()}`);
 	}
 }

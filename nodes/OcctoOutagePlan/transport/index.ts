@@ -6,6 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { XmlObject, ZipLimits } from '../../shared/codecs';
 import { DecodeError, decodeXmlBytes } from '../../shared/codecs';
+import { CallTimedOut, withinMs } from '../../shared/deadline';
 import { apiError, excerpt, redact } from '../../shared/execution';
 import { ListShapeError } from '../../shared/listShape';
 import { requestWithTlsOptions, tlsRoute } from '../../shared/n8nLine';
@@ -107,7 +108,7 @@ async function loadConnection(this: OcctoContextFunctions): Promise<OcctoConnect
 		if (error instanceof WireSettingError) {
 			throw new NodeOperationError(this.getNode(), `OCCTO WebAPI credential, Advanced Settings: ${error.message}`, { description: error.fix });
 		}
-		throw error;
+		throw new NodeOperationError(this.getNode(), error as Error);
 	}
 	let ledger: CallLedger;
 	let state: SharedState;
@@ -119,7 +120,7 @@ async function loadConnection(this: OcctoContextFunctions): Promise<OcctoConnect
 			const message = error.message.replace(/\bE[A-Z_]{4,}\b/g, (code) => SOCKET_CODE_WORDS[code] ?? 'network error');
 			throw new NodeOperationError(this.getNode(), message, { description: error.description });
 		}
-		throw error;
+		throw new NodeOperationError(this.getNode(), error as Error);
 	}
 	const paths = {} as Record<OcctoApiId, string>;
 	for (const api of Object.values(OCCTO_APIS)) {
@@ -238,7 +239,8 @@ async function exchange(
 
 	let response: RawResponse;
 	try {
-		response = await send.call(this, connection, apiId, fields, options.timeoutMs);
+		// the whole call within Timeout: the helper's own timeout covers only silence, not a slow drip
+		response = await withinMs(send.call(this, connection, apiId, fields, options.timeoutMs), options.timeoutMs);
 	} catch (error) {
 		throw networkError(this, apiId, error, connection, itemIndex);
 	}
@@ -451,7 +453,7 @@ export function classifyNetworkFailure(error: unknown, apiId: OcctoApiId, secret
 	const maybeSent = apiId === 'BA13B101' && !NOT_SENT_CODES.has(code);
 	// Under TLS 1.3 a server that refuses the client certificate just closes the connection after the handshake.
 	if (!maybeSent && (code === 'ECONNRESET' || /socket hang up/i.test(rawMessage))) return { kind: 'closed', detail: rawMessage };
-	const timedOut = /timeout|ETIMEDOUT|ECONNABORTED/i.test(`${code} ${rawMessage}`);
+	const timedOut = error instanceof CallTimedOut || /timeout|ETIMEDOUT|ECONNABORTED/i.test(`${code} ${rawMessage}`);
 	return { kind: maybeSent ? 'maybeRegistered' : 'unreachable', detail: timedOut ? 'timeout' : rawMessage };
 }
 

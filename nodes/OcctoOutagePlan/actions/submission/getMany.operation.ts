@@ -29,7 +29,7 @@ const properties: INodeProperties[] = [
 				description: 'Only submissions in this status (filtered in n8n after the one list call)',
 			},
 			{
-				displayName: 'The filter "OCCTO Receipt Number"',
+				displayName: 'OCCTO Receipt Number',
 				name: 'occtoReceptionNo',
 				type: 'string',
 				default: '',
