@@ -216,6 +216,9 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 	let fault: OcctoFault | undefined;
 	let faultDelayMs = 5000;
 	const answerOverrides = new Map<OcctoApiId, string>();
+	const answerCache = new Map<string, string>();
+	/** Bumped whenever a submission is added or changes, so cached list answers are never stale. */
+	let stateVersion = 0;
 	let nextReceptionNo = 1000000001;
 	let answerSerial = 0;
 	const now = () => clock ?? new Date();
@@ -302,6 +305,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		}
 		submission.status = submission.errors.length ? SUBMISSION_STATUS.error : SUBMISSION_STATUS.accepted;
 		submission.updatedAt = now();
+		stateVersion++;
 	};
 
 	const handlers: Record<OcctoApiId, (form: Record<string, string>, userId: string, file?: Buffer) => Promise<string> | string> = {
@@ -330,6 +334,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 				errors: [],
 			};
 			submissions.push(submission);
+			stateVersion++;
 			const timer = setTimeout(() => {
 				timers.delete(timer);
 				validate(submission);
@@ -467,6 +472,16 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		if (peer?.subject?.CN !== userId) {
 			return sendError(res, RESULT_CODES.certificateUserMismatch, 'クライアント証明書とユーザIDが一致しません');
 		}
+		// a large seeded list takes seconds to build and zip: the same question with nothing changed gets the same answer
+		const cacheKey =
+			OCCTO_APIS[apiId].answersZip && !fault && !answerOverrides.has(apiId) && apiId !== 'BA13B007'
+				? `${apiId}|${userId}|${JSON.stringify(form)}|${stateVersion}|${jstDate(now())}`
+				: undefined;
+		const cached = cacheKey ? answerCache.get(cacheKey) : undefined;
+		if (cached) {
+			res.writeHead(200, { [profile.resultCodeHeader]: RESULT_CODES.ok, 'content-type': 'text/plain; charset=US-ASCII' });
+			return res.end(cached);
+		}
 		let xml: string;
 		try {
 			xml = answerOverrides.get(apiId) ?? (await handlers[apiId](form, userId, file));
@@ -491,6 +506,10 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 			if (fault === 'truncatedBase64') base64 = base64.slice(0, Math.floor(base64.length / 2) + 1);
 		}
 		if (profile.wrapBase64) base64 = base64.replace(/.{76}/g, '$&\r\n');
+		if (cacheKey) {
+			answerCache.clear(); // one answer kept: enough for repeated identical calls, bounded memory
+			answerCache.set(cacheKey, base64);
+		}
 		res.writeHead(200, { [profile.resultCodeHeader]: RESULT_CODES.ok, 'content-type': 'text/plain; charset=US-ASCII' });
 		res.end(base64);
 	};

@@ -184,11 +184,16 @@ export async function toItems(
 	const hints = certificateHints(connection.certificate);
 	if (hints.length) this.addExecutionHints(...hints);
 	const binary = attachOriginal ? await originalFiles.call(this, answer, baseName) : undefined;
-	return rows.map((row) => ({
-		json: { ...row, certificate: { ...connection.certificate }, quota: { ...answer.quota } },
-		...(binary ? { binary } : {}),
-		pairedItem: { item: itemIndex },
-	}));
+	// one certificate and one quota object shared by every item of this answer: a 50,000-row list need not
+	// hold 100,000 copies of the same two small objects
+	const certificate = { ...connection.certificate };
+	const quota = { ...answer.quota };
+	// the rows are this call's own fresh objects: completed in place rather than copied once more
+	return rows.map((row) => {
+		row.certificate = certificate;
+		row.quota = quota;
+		return binary ? { json: row, binary, pairedItem: { item: itemIndex } } : { json: row, pairedItem: { item: itemIndex } };
+	});
 }
 
 async function originalFiles(this: IExecuteFunctions, answer: AnswerFiles, baseName: string) {

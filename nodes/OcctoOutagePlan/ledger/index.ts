@@ -8,12 +8,17 @@
 import { FileLedger, FileState, ledgerDirectory, probeWritable } from './fileStore';
 import { MemoryLedger, MemoryState } from './memoryStore';
 import { isQueueMode, n8nQueueRedis, redisFromUrl } from './redisSettings';
-import { openRedisStores } from './redisStore';
 import type { CallLedger, Clock, LedgerOptions, LedgerSetting, SharedState } from './types';
 import { LedgerUnavailableError } from './types';
 
 export * from './types';
-export { closeRedisClients } from './redisStore';
+/** Closes this process's Redis clients (tests, bench, shutdown). */
+export async function closeRedisClients(): Promise<void> {
+	await (await import('./redisStore')).closeRedisClients();
+}
+
+// ioredis is loaded only when a Redis store is used: most runs never need it, and loading it costs time per process
+const openRedisStores: typeof import('./redisStore').openRedisStores = async (...args) => await (await import('./redisStore')).openRedisStores(...args);
 export { ledgerDirectory } from './fileStore';
 export { isQueueMode } from './redisSettings';
 

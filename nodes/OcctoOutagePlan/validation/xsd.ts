@@ -1,6 +1,6 @@
 // Validation against OCCTO's XML schema (XSD), when the user has it, with libxml2 compiled to WebAssembly
 // (xmllint-wasm: no native build, runs in a worker thread, reads nothing but the files handed to it).
-import { validateXML } from 'xmllint-wasm';
+import type { validateXML } from 'xmllint-wasm';
 
 import type { ScannedPlan } from './scan';
 import type { PlanProblem } from './types';
@@ -75,7 +75,8 @@ export async function xsdProblems(xml: string, scan: ScannedPlan, schema: PlanSc
 	let result: Awaited<ReturnType<typeof validateXML>> | undefined;
 	let failure = '';
 	try {
-		result = await validateXML({
+		// loaded only when a schema is given: the WebAssembly module is large
+		result = await (await import('xmllint-wasm')).validateXML({
 			xml: [{ fileName: PLAN_FILE, contents: asUtf8(xml) }],
 			schema: [{ fileName: schema.main.name, contents: asUtf8(schema.main.text) }],
 			preload: schema.others.map((file) => ({ fileName: file.name, contents: asUtf8(file.text) })),
