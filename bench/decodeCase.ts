@@ -1,49 +1,186 @@
-// One decode measurement in its own process (so peak RSS belongs to this case alone).
-// Usage: node dist/bench/decodeCase.js <node|raw|fflate> <file with Base64 answer> <repeats> [fflate module path]
+// One decode measurement in its own process (so peak RSS belongs to this case alone). Input is the HTTP body of
+// an OCCTO list answer (Base64 text of a ZIP of Shift_JIS XML) as bytes; output is one JSON line.
+// Usage: node --expose-gc dist/bench/decodeCase.js <variant> <file with the Base64 answer> <repeats>
+//   legacy       today's path before the streaming decoder (bench/legacyDecode.ts): jszip → iconv → fast-xml-parser tree → rows
+//   saxes        the node's path: readListAnswer (nodes/OcctoOutagePlan/transport/listAnswer.ts), saxes feeding ElementBuilder
+//   htmlparser2  the same pipeline and the same ElementBuilder, fed by htmlparser2 (xmlMode) instead of saxes
+//   raw          the raw libraries, no checks: jszip + iconv-lite + fast-xml-parser (the old "floor" of this bench)
+//   floor        Base64 + inflate (Node's zlib) + Shift_JIS decode (TextDecoder), no checks and no XML parse at all
+//   stream       profile: the node's Base64 → ZIP entry inflated with the cap → text decoded in slices (text dropped)
+//   parse        profile: the stream + saxes events, the handlers doing nothing (no values built)
+//   build        profile: the stream + saxes + ElementBuilder (values built, rows not yet found or mapped)
+// Or: node dist/bench/decodeCase.js malformed   → which parser rejects which malformed document.
 import { readFileSync } from 'node:fs';
+import { TextDecoder } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
 
 import { XMLParser } from 'fast-xml-parser';
+import { Parser } from 'htmlparser2';
 import * as iconv from 'iconv-lite';
 import JSZip from 'jszip';
 
-import { listRows } from '../nodes/OcctoOutagePlan/actions/common';
 import { OUTAGE_PLAN_ROW } from '../nodes/OcctoOutagePlan/mapping';
-import { decodeBase64ZipXml, decodeXmlBytes, parseXml } from '../nodes/shared/codecs';
+import { mapRows, readListAnswer } from '../nodes/OcctoOutagePlan/transport/listAnswer';
+import { DEFAULT_WIRE_SETTINGS } from '../nodes/OcctoOutagePlan/transport/wireSettings';
+import { DEFAULT_ZIP_LIMITS, DecodeError, decodeBase64 } from '../nodes/shared/codecs';
+import { findRows } from '../nodes/shared/listShape';
+import type { StreamedDocument } from '../nodes/shared/xmlStream';
+import { ElementBuilder, StreamingXmlReader } from '../nodes/shared/xmlStream';
+import { streamXmlBytes, streamZippedXml } from '../nodes/shared/zipXmlStream';
+import { legacyListRows } from './legacyDecode';
 
-type Variant = 'node' | 'raw' | 'fflate';
+/** htmlparser2 feeding the node's ElementBuilder, with the same write/close contract as StreamingXmlReader. */
+class HtmlparserXmlReader {
+	private failure: DecodeError | undefined;
+	private readonly parser: Parser;
 
-async function decode(variant: Variant, base64: string, fflatePath?: string): Promise<number> {
-	if (variant === 'node') {
-		// the node's path: strict Base64, zip limits, declared encoding, safe parser, rows mapped to items' JSON
-		const decoded = await decodeBase64ZipXml(base64);
-		return listRows(decoded.document, OUTAGE_PLAN_ROW).length;
+	constructor(readonly builder: ElementBuilder) {
+		this.parser = new Parser(
+			{
+				onopentag: (name, attributes) => builder.open(name, attributes),
+				ontext: (text) => builder.text(text),
+				onclosetag: () => builder.close(),
+				// the same DTD refusal as the node's reader
+				onprocessinginstruction: (name) => {
+					if (name.toLowerCase() === '!doctype') this.failure ??= new DecodeError('the XML contains a DTD, which is refused for safety', 'xml');
+				},
+				onerror: (error) => {
+					this.failure ??= new DecodeError(`the XML is not well-formed (${error.message})`, 'xml');
+				},
+			},
+			{ xmlMode: true, decodeEntities: true },
+		);
 	}
-	if (variant === 'raw') {
-		// the floor: the same libraries called directly, no checks
-		const zip = await JSZip.loadAsync(Buffer.from(base64, 'base64'));
-		const bytes = await Object.values(zip.files)[0].async('nodebuffer');
-		const document = new XMLParser({ parseTagValue: false }).parse(iconv.decode(bytes, 'cp932'));
-		return document['SBD-MSG'][OUTAGE_PLAN_ROW].length;
+
+	write(text: string): void {
+		this.parser.write(text);
+		if (this.failure) throw this.failure;
 	}
-	// alternative unzip: fflate (what n8n's Compression node uses), then the node's decode and parse
-	const { unzipSync } = require(fflatePath!) as { unzipSync(data: Uint8Array): Record<string, Uint8Array> };
-	const [bytes] = Object.values(unzipSync(Buffer.from(base64, 'base64')));
-	return listRows(parseXml(decodeXmlBytes(Buffer.from(bytes))), OUTAGE_PLAN_ROW).length;
+
+	close(): StreamedDocument {
+		this.parser.end();
+		if (this.failure) throw this.failure;
+		if (this.builder.document.root === undefined) throw new DecodeError('the text is not XML (no root element)', 'xml');
+		return this.builder.document;
+	}
+}
+
+/** readListAnswer with the reader swapped: the node's own stream, shape finder and row mapping around it. */
+async function readWithHtmlparser2(body: Buffer, zipped: boolean) {
+	const reader = new HtmlparserXmlReader(new ElementBuilder());
+	const write = (text: string) => reader.write(text);
+	if (zipped) await streamZippedXml(decodeBase64(body.toString('latin1')), DEFAULT_ZIP_LIMITS, write);
+	else streamXmlBytes(body, write);
+	return mapRows(findRows(reader.close(), DEFAULT_WIRE_SETTINGS.shape), DEFAULT_WIRE_SETTINGS.fieldNames);
+}
+
+/** An ElementBuilder that builds nothing: what the parser costs by itself. */
+class NullBuilder extends ElementBuilder {
+	override open(name: string): void {
+		this.document.root ??= name;
+	}
+	override text(): void {}
+	override close(): void {}
+}
+
+async function streamOnly(body: Buffer, sink: (text: string) => void) {
+	await streamZippedXml(decodeBase64(body.toString('latin1')), DEFAULT_ZIP_LIMITS, sink);
+}
+
+async function readWithSaxes(body: Buffer, zipped: boolean) {
+	return (await readListAnswer(body, { zipped, limits: DEFAULT_ZIP_LIMITS })).rows;
+}
+
+type Variant = 'legacy' | 'saxes' | 'htmlparser2' | 'raw' | 'floor' | 'stream' | 'parse' | 'build';
+
+async function decode(variant: Variant, body: Buffer): Promise<number> {
+	switch (variant) {
+		case 'legacy':
+			return (await legacyListRows(body.toString('latin1'), OUTAGE_PLAN_ROW)).length;
+		case 'saxes':
+			return (await readWithSaxes(body, true)).length;
+		case 'htmlparser2':
+			return (await readWithHtmlparser2(body, true)).length;
+		case 'raw': {
+			const zip = await JSZip.loadAsync(Buffer.from(body.toString('latin1'), 'base64'));
+			const bytes = await Object.values(zip.files)[0].async('nodebuffer');
+			const document = new XMLParser({ parseTagValue: false }).parse(iconv.decode(bytes, 'cp932'));
+			return document['SBD-MSG'][OUTAGE_PLAN_ROW].length;
+		}
+		case 'stream': {
+			let characters = 0;
+			await streamOnly(body, (text) => (characters += text.length));
+			return characters;
+		}
+		case 'parse':
+		case 'build': {
+			const reader = new StreamingXmlReader(variant === 'parse' ? new NullBuilder() : new ElementBuilder());
+			await streamOnly(body, (text) => reader.write(text));
+			return reader.close().children.length;
+		}
+		case 'floor': {
+			// the least any decoder must do: no Base64 check, the entry's bytes found from the local header, one native
+			// inflate, the Shift_JIS decode
+			const zip = Buffer.from(body.toString('latin1'), 'base64');
+			const start = 30 + zip.readUInt16LE(26) + zip.readUInt16LE(28);
+			const xml = inflateRawSync(zip.subarray(start, start + zip.readUInt32LE(18)));
+			// decoded in 256 KB slices and dropped, as the node's stream does (one 16 MB decode is slower)
+			const decoder = new TextDecoder('shift_jis');
+			let characters = 0;
+			for (let offset = 0; offset < xml.length; offset += 262144) characters += decoder.decode(xml.subarray(offset, offset + 262144), { stream: true }).length;
+			return characters + decoder.decode().length; // characters, not rows
+		}
+	}
+}
+
+const MALFORMED: Array<[string, string]> = [
+	['mismatched close tag', '<SBD-MSG><OUTAGE_PLAN_INFO><STAT>2</STAT_NM></OUTAGE_PLAN_INFO></SBD-MSG>'],
+	['stray close tag', '<SBD-MSG><OUTAGE_PLAN_INFO><STAT>2</STAT></X></OUTAGE_PLAN_INFO></SBD-MSG>'],
+	['cut short (root never closed)', '<SBD-MSG><OUTAGE_PLAN_INFO><STAT>2</STAT></OUTAGE_PLAN_INFO>'],
+	['unknown entity', '<SBD-MSG><OUTAGE_PLAN_INFO><STAT>&bogus;</STAT></OUTAGE_PLAN_INFO></SBD-MSG>'],
+	['bare "<" in text', '<SBD-MSG><OUTAGE_PLAN_INFO><STAT>1 < 2</STAT></OUTAGE_PLAN_INFO></SBD-MSG>'],
+	['unquoted attribute', '<SBD-MSG><OUTAGE_PLAN_INFO n=1><STAT>2</STAT></OUTAGE_PLAN_INFO></SBD-MSG>'],
+	['two root elements', '<SBD-MSG><OUTAGE_PLAN_INFO><STAT>2</STAT></OUTAGE_PLAN_INFO></SBD-MSG><SBD-MSG/>'],
+	['DTD with an entity', '<!DOCTYPE x [<!ENTITY e "boom">]><SBD-MSG><OUTAGE_PLAN_INFO><STAT>&e;</STAT></OUTAGE_PLAN_INFO></SBD-MSG>'],
+	['well-formed (control)', '<SBD-MSG><OUTAGE_PLAN_INFO><STAT>2</STAT></OUTAGE_PLAN_INFO></SBD-MSG>'],
+];
+
+async function malformed() {
+	const verdict = async (read: () => Promise<unknown[]>) => {
+		try {
+			const rows = await read();
+			return `accepted (${rows.length} row${rows.length === 1 ? '' : 's'}: ${JSON.stringify(rows[0] ?? null)})`;
+		} catch (error) {
+			return `rejected: ${(error as Error).message}`;
+		}
+	};
+	const results = [];
+	for (const [name, xml] of MALFORMED) {
+		const body = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n${xml}`, 'utf8');
+		results.push({ name, xml, saxes: await verdict(() => readWithSaxes(body, false)), htmlparser2: await verdict(() => readWithHtmlparser2(body, false)) });
+	}
+	process.stdout.write(JSON.stringify(results));
 }
 
 async function main() {
-	const [variant, file, repeatsText, fflatePath] = process.argv.slice(2);
-	const base64 = readFileSync(file, 'utf8');
+	const [variant, file, repeatsText] = process.argv.slice(2);
+	if (variant === 'malformed') return await malformed();
+	const body = readFileSync(file); // the HTTP body bytes (ASCII Base64)
+	const gc = (globalThis as { gc?: () => void }).gc;
+	gc?.();
 	const baseRssMb = process.memoryUsage().rss / 1048576;
 	const times: number[] = [];
 	let rows = 0;
 	for (let i = 0; i < Number(repeatsText); i++) {
+		gc?.(); // each repeat starts from the same heap, so the peak is one decode's, not two overlapping
 		const started = process.hrtime.bigint();
-		rows = await decode(variant as Variant, base64, fflatePath);
+		rows = await decode(variant as Variant, body);
 		times.push(Number(process.hrtime.bigint() - started) / 1e6);
 	}
 	times.sort((a, b) => a - b);
-	process.stdout.write(JSON.stringify({ ms: times[Math.floor(times.length / 2)], rows, maxRssMb: process.resourceUsage().maxRSS / 1024, baseRssMb }));
+	process.stdout.write(
+		JSON.stringify({ ms: times[Math.floor(times.length / 2)], msAll: times, rows, maxRssMb: process.resourceUsage().maxRSS / 1024, baseRssMb, node: process.version }),
+	);
 }
 
 void main();

@@ -1,0 +1,244 @@
+// End to end in the real n8n 2.41.1 (Node 24), through `n8n execute`, against the OCCTO simulator serving a
+// seeded list of N rows (BA13B103). Workflow A = OCCTO Outage Plan → Get Many (Return All). Workflow B = what a
+// capable user builds without this package: HTTP Request (SSL Certificates credential with the client cert and
+// CA, form fields userid/password, response as text) → Convert to File → Compression → Extract from File
+// (File Encoding = shiftjis) → XML → Split Out. A and B alternate, `runs` times each per size.
+// Reports n8n's recorded execution time (run.startedAt → run.stoppedAt, not CLI start-up), each node's own
+// executionTime, the peak RSS of the n8n process (GNU time's maximum resident set size), and from /proc polled every
+// 50 ms its RSS when the execution started and its highest RSS while it ran.
+// Usage: node bench/e2eN8n.mjs <sizes, e.g. 1000,10000,50000> <runs>   (needs dist/, i.e. a build)
+// Prints one JSON object on stdout.
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
+const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
+const { OCCTO_APIS } = require(path.join(ROOT, 'dist/nodes/OcctoOutagePlan/mapping.js'));
+
+const [sizesText = '1000,10000,50000', runsText = '5'] = process.argv.slice(2);
+const sizes = sizesText.split(',').map(Number);
+const runs = Number(runsText);
+const log = (line) => process.stderr.write(`[e2e] ${line}\n`);
+
+const home = mkdtempSync(path.join(tmpdir(), 'n8n-bench-'));
+const env = { ...process.env, N8N_USER_FOLDER: home, N8N_LOG_LEVEL: 'info' };
+
+function freePort() {
+	return new Promise((resolve) => {
+		const server = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * Runs `scripts/n8n.sh …` under GNU time. stdout goes to a file: n8n exits right after printing, and a large
+ * run JSON written to a pipe is cut short at exit (a 50k-row run lost its last third that way).
+ */
+function n8n(args, timeoutMs = 900_000) {
+	const timeFile = path.join(home, 'time.txt');
+	const outFile = path.join(home, 'stdout.txt');
+	const fd = openSync(outFile, 'w');
+	return new Promise((resolve) => {
+		const child = spawn('/usr/bin/time', ['-v', '-o', timeFile, 'bash', path.join(ROOT, 'scripts/n8n.sh'), ...args], { env, stdio: ['ignore', fd, 'pipe'] });
+		let stderr = '';
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		// RSS over time, to tell the execution's own peak from the start-up and the printing of the run JSON
+		const rss = [];
+		const poll = setInterval(() => {
+			try {
+				const n8nPid = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0];
+				const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${n8nPid}/status`, 'utf8'))?.[1]);
+				if (kb) rss.push([Date.now(), kb / 1024]);
+			} catch {
+				// not started yet, or already gone
+			}
+		}, 50);
+		child.on('close', (status) => {
+			clearTimeout(timer);
+			clearInterval(poll);
+			closeSync(fd);
+			const time = readFileSync(timeFile, 'utf8');
+			const maxRssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(time)?.[1]);
+			const wallText = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (.+)/.exec(time)?.[1] ?? '';
+			const wallS = wallText.split(':').reduce((sum, part) => sum * 60 + Number(part), 0);
+			resolve({ status, stdout: readFileSync(outFile, 'utf8'), stderr, maxRssMb: maxRssKb / 1024, wallS, rss });
+		});
+	});
+}
+
+/** The list answer fetched directly (no n8n): how long the simulator takes to build and send it. */
+function fetchList(url, certs) {
+	return new Promise((resolve, reject) => {
+		const started = process.hrtime.bigint();
+		const request = https.request(
+			`${url}${OCCTO_APIS.BA13B103.defaultPath}`,
+			{ method: 'POST', ca: certs.caPem, cert: certs.clientCertPem, key: certs.clientKeyPem, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+			(response) => {
+				let bytes = 0;
+				response.on('data', (chunk) => (bytes += chunk.length));
+				response.on('end', () => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, bytes }));
+			},
+		);
+		request.on('error', reject);
+		request.end('userid=U0000001&password=sim-password-1');
+	});
+}
+
+const manual = { id: '00000001-0000-4000-8000-000000000000', name: 'Test run', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+
+function workflow(id, name, nodes) {
+	const all = [manual, ...nodes.map((node, i) => ({ id: `0000000${i + 2}-0000-4000-8000-000000000000`, position: [240 * (i + 1), 0], ...node }))];
+	const connections = {};
+	for (let i = 0; i < all.length - 1; i++) connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
+	return { id, name, active: false, nodes: all, connections, settings: { executionOrder: 'v1' }, pinData: {} };
+}
+
+function workflows(url) {
+	const a = workflow('benchWorkflowA', 'bench A: OCCTO Outage Plan Get Many', [
+		{
+			name: 'List outage plans',
+			type: 'n8n-nodes-occto-anpi.occtoOutagePlan',
+			typeVersion: 1,
+			parameters: { resource: 'outagePlan', operation: 'getMany', returnAll: true, filters: {}, options: {} },
+			credentials: { occtoWebApi: { id: 'occtoSimulator01', name: 'OCCTO simulator' } },
+		},
+	]);
+	const b = workflow('benchWorkflowB', 'bench B: HTTP Request and n8n nodes', [
+		{
+			name: 'HTTP Request',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: {
+				method: 'POST',
+				url: `${url}${OCCTO_APIS.BA13B103.defaultPath}`,
+				provideSslCertificates: true,
+				sendBody: true,
+				contentType: 'form-urlencoded',
+				bodyParameters: { parameters: [{ name: 'userid', value: 'U0000001' }, { name: 'password', value: 'sim-password-1' }] },
+				options: { response: { response: { responseFormat: 'text', outputPropertyName: 'data' } } },
+			},
+			credentials: { httpSslAuth: { id: 'benchSslCerts001', name: 'OCCTO client certificate' } },
+		},
+		{ name: 'Convert to File', type: 'n8n-nodes-base.convertToFile', typeVersion: 1.1, parameters: { operation: 'toBinary', sourceProperty: 'data', binaryPropertyName: 'data', options: { fileName: 'answer.zip' } } },
+		{ name: 'Compression', type: 'n8n-nodes-base.compression', typeVersion: 1.1, parameters: { operation: 'decompress', binaryPropertyName: 'data', outputPrefix: 'file_' } },
+		{ name: 'Extract from File', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1.1, parameters: { operation: 'xml', binaryPropertyName: 'file_0', destinationKey: 'data', options: { encoding: 'shiftjis' } } },
+		{ name: 'XML', type: 'n8n-nodes-base.xml', typeVersion: 1, parameters: { mode: 'xmlToJson', dataPropertyName: 'data', options: {} } },
+		{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'SBD-MSG.OUTAGE_PLAN_INFO', include: 'noOtherFields', options: {} } },
+	]);
+	return { a, b };
+}
+
+/** One `n8n execute`: recorded time, per-node times, rows out of the last node, peak RSS. */
+async function execute(id, lastNode) {
+	// BENCH_CPU_PROF=<dir>: n8n writes a V8 CPU profile of each run there (for the profile in bench/analysis.md)
+	env.NODE_OPTIONS = process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${id}` : process.env.NODE_OPTIONS ?? '';
+	const result = await n8n(['execute', `--id=${id}`, '--rawOutput']);
+	env.NODE_OPTIONS = process.env.NODE_OPTIONS ?? '';
+	const start = result.stdout.search(/^\{$/m);
+	const end = start >= 0 ? result.stdout.slice(start).search(/^\}$/m) : -1;
+	const run = end >= 0 ? JSON.parse(result.stdout.slice(start, start + end + 1)) : undefined;
+	if (result.status !== 0 || !run || run.status !== "success") {
+		if (process.env.BENCH_DEBUG) process.stderr.write(`stdout ${result.stdout.length}: ${result.stdout.slice(-3000)}\nstderr: ${result.stderr.slice(-3000)}\n`);
+		throw new Error(`n8n execute ${id} failed (status ${result.status}): ${(run?.data?.resultData?.error?.message ?? result.stderr).slice(-500)}`);
+	}
+	const runData = run.data.resultData.runData;
+	const items = runData[lastNode][0].data.main[0];
+	const sample = JSON.stringify(items.slice(0, 20).map((item) => item.json));
+	const nodeMs = Object.fromEntries(Object.entries(runData).map(([name, [first]]) => [name, first.executionTime]));
+	const started = new Date(run.startedAt).getTime();
+	const stopped = new Date(run.stoppedAt).getTime();
+	const before = result.rss.filter(([at]) => at <= started).pop()?.[1] ?? NaN;
+	const during = Math.max(...result.rss.filter(([at]) => at >= started && at <= stopped + 50).map(([, mb]) => mb));
+	return {
+		ms: stopped - started,
+		rssAtStartMb: before,
+		rssPeakDuringMb: during,
+		nodeMs,
+		rows: items.length,
+		japaneseIntact: sample.includes('発電所') || sample.includes('変電所'),
+		maxRssMb: result.maxRssMb,
+		wallS: result.wallS,
+		stdoutMb: result.stdout.length / 1048576,
+	};
+}
+
+const median = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
+
+async function main() {
+	env.N8N_RUNNERS_BROKER_PORT = String(await freePort());
+	const port = await freePort();
+	const certDir = path.join(home, 'occto-certs');
+	const results = [];
+	let imported = false;
+	for (const size of sizes) {
+		const occto = await startOcctoSimulator({ port, certDir, seedPlans: size });
+		try {
+			if (!imported) {
+				const credentials = simulatorCredentials(
+					{ userId: 'U0000001', password: 'sim-password-1', bundleFormat: 'pkcs12', pfxBase64: occto.certs.clientP12Base64, pfxPassphrase: occto.certs.p12Passphrase, caPem: occto.certs.caPem, baseUrl: occto.url, ignoreTlsErrors: false, overridePaths: false },
+					'http://127.0.0.1:9', // Anpi is not used here
+				);
+				credentials.push({ id: 'benchSslCerts001', name: 'OCCTO client certificate', type: 'httpSslAuth', data: { ca: occto.certs.caPem, cert: occto.certs.clientCertPem, key: occto.certs.clientKeyPem, passphrase: '' } });
+				writeFileSync(path.join(home, 'credentials.json'), JSON.stringify(credentials));
+				const { a, b } = workflows(occto.url);
+				writeFileSync(path.join(home, 'a.json'), JSON.stringify(a));
+				writeFileSync(path.join(home, 'b.json'), JSON.stringify(b));
+				for (const args of [
+					['import:credentials', `--input=${path.join(home, 'credentials.json')}`],
+					['import:workflow', `--input=${path.join(home, 'a.json')}`],
+					['import:workflow', `--input=${path.join(home, 'b.json')}`],
+				]) {
+					const result = await n8n(args);
+					if (result.status !== 0) throw new Error(`n8n ${args[0]} failed: ${result.stderr.slice(-1000)}`);
+				}
+				imported = true;
+			}
+			const server = [];
+			for (let i = 0; i < 3; i++) server.push(await fetchList(occto.url, occto.certs));
+			const a = [];
+			const b = [];
+			for (let i = 0; i < runs; i++) {
+				a.push(await execute('benchWorkflowA', 'List outage plans'));
+				log(`${size} rows, A run ${i + 1}: ${a[i].ms} ms, ${a[i].maxRssMb.toFixed(0)} MB, ${a[i].rows} rows`);
+				b.push(await execute('benchWorkflowB', 'Split Out'));
+				log(`${size} rows, B run ${i + 1}: ${b[i].ms} ms, ${b[i].maxRssMb.toFixed(0)} MB, ${b[i].rows} rows`);
+			}
+			const summary = (list) => ({
+				ms: median(list.map((r) => r.ms)),
+				msAll: list.map((r) => r.ms),
+				maxRssMb: median(list.map((r) => r.maxRssMb)),
+				maxRssAll: list.map((r) => Math.round(r.maxRssMb)),
+				rssAtStartMb: median(list.map((r) => r.rssAtStartMb)),
+				rssPeakDuringMb: median(list.map((r) => r.rssPeakDuringMb)),
+				nodeMs: Object.fromEntries(Object.keys(list[0].nodeMs).map((name) => [name, median(list.map((r) => r.nodeMs[name]))])),
+				rows: list[0].rows,
+				rowsOk: list.every((r) => r.rows === size),
+				japaneseIntact: list.every((r) => r.japaneseIntact),
+				wallS: median(list.map((r) => r.wallS)),
+				stdoutMb: list[0].stdoutMb,
+			});
+			results.push({ size, serverMs: median(server.map((s) => s.ms)), answerBytes: server[0].bytes, a: summary(a), b: summary(b) });
+		} finally {
+			await occto.close();
+		}
+	}
+	process.stdout.write(JSON.stringify({ results }));
+}
+
+main()
+	.catch((error) => {
+		process.stderr.write(`${error?.stack ?? error}\n`);
+		process.exitCode = 1;
+	})
+	.finally(() => rmSync(home, { recursive: true, force: true }));
