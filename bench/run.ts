@@ -1,6 +1,6 @@
 // `npm run bench`: decode, end to end in real n8n, pagination and quota economy, measured side by side in one
 // run; writes bench/RESULTS.md. Each decode/paging case runs in its own process so its peak RSS is its own.
-// `npm run bench -- decode|e2e|anpi|quota` runs only those sections and prints them (RESULTS.md untouched).
+// `npm run bench -- decode|e2e|anpi|quota|adaptive|ledger|validate` runs only those sections and prints them (RESULTS.md untouched).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 
 import { encodeListAnswer } from '../simulators/occto/server';
+import type { AdaptiveDayResult } from './adaptiveDay';
 import { quotaDay } from './quotaDay';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -85,6 +86,9 @@ async function main() {
 		if (wants('e2e')) e2eSection(out, haveRuntime);
 		if (wants('anpi')) anpiSection(out);
 		if (wants('quota')) await quotaSection(out);
+		if (wants('adaptive')) adaptiveSection(out, dir);
+		if (wants('ledger')) ledgerSection(out);
+		if (wants('validate')) validateSection(out);
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
@@ -343,6 +347,69 @@ async function quotaSection(out: Out) {
 	out(`| Schedule every 5 min + HTTP list + HTTP get of every plan (a naive sync) — computed | ${day.genericListAndGetCalls} | ${fmt(day.genericListAndGetCalls / 10, 0)}%: blocked after ${Math.floor(1000 / (1 + day.plans))} polls |`);
 	out();
 	out(`The trigger emitted ${day.eventsEmitted} events (each submission's new and changed status once).`);
+}
+
+/** Any JSON a bench process printed last, or the failure. */
+function json<T>(command: string, args: string[]): T | { error: string } {
+	return measure(command, args) as unknown as T | { error: string };
+}
+
+function adaptiveSection(out: Out, dir: string) {
+	out('## 5. Adaptive polling: one simulated day of both OCCTO triggers on one credential');
+	out();
+	out('`bench/adaptiveDay.ts`: polls every 5 minutes for 24 hours; 24 plans registered through the node (hourly, 5 end in 提出エラー) and 6 submitted outside n8n at random times (a fixed draw); both triggers (Submission Status Changed, New or Updated Outage Plan) on one credential. Latencies are simulated minutes from submission to the event. Targets: ≤ 100 calls a day; each n8n 提出エラー within one schedule interval (5 min); each outside submission within the Quiet Interval (60 min); 0 lost, 0 doubled.');
+	out();
+	const file = path.join(dir, 'adaptive-day.json');
+	try {
+		execFileSync(process.execPath, [path.join(ROOT, 'dist/bench/adaptiveDayMain.js'), file], { stdio: 'ignore', timeout: 900_000 });
+	} catch (error) {
+		out(`failed: ${String(error).slice(0, 200)}`);
+		return;
+	}
+	const days = JSON.parse(readFileSync(file, 'utf8')) as Array<AdaptiveDayResult>;
+	const span = (list: number[]) => (list.length ? `${Math.min(...list)}–${Math.max(...list)} min` : '-');
+	out('| polling mode | calls that day (status + plans) | 提出エラー seen after | outside submissions seen after | accepted plans seen after | events expected / emitted | lost | doubled |');
+	out('|---|---|---|---|---|---|---|---|');
+	for (const day of days) {
+		out(`| ${day.mode === 'adaptive' ? 'Adaptive (default)' : 'Every Poll'} | **${day.calls.total}** (${day.calls.status} + ${day.calls.plans}) | ${span(day.errorLatencyMinutes)} | ${span(day.outsideLatencyMinutes)} | ${span(day.acceptedPlanLatencyMinutes)} | ${day.expectedEvents} / ${day.emittedFinalEvents} | ${day.lost} | ${day.doubled} |`);
+	}
+	out();
+}
+
+function ledgerSection(out: Out) {
+	out('## 6. Call ledger: cost per OCCTO call by store');
+	out();
+	out('`bench/ledgerCase.ts`: 1000 atomic check-and-reserve steps in a row on each store (Redis: a real redis-server on 127.0.0.1; file: the file store, lock + fsync + atomic replace; memory). One OCCTO call takes tens of milliseconds to seconds, so even the file store\'s cost is small beside it.');
+	out();
+	const costs = json<{ redisUsPerCall: number | null; fileUsPerCall: number; memoryUsPerCall: number }>(process.execPath, [path.join(ROOT, 'dist/bench/ledgerCase.js')]);
+	if ('error' in costs) {
+		out(`failed: ${costs.error}`);
+		return;
+	}
+	out('| store | µs per call | relative to memory |');
+	out('|---|---|---|');
+	for (const [name, us] of [['memory', costs.memoryUsPerCall], ['redis', costs.redisUsPerCall], ['file', costs.fileUsPerCall]] as const) {
+		out(`| ${name} | ${us === null ? 'redis-server not installed' : fmt(us, 0)} | ${us === null ? '-' : `${fmt(us / costs.memoryUsPerCall, 0)}×`} |`);
+	}
+	out();
+}
+
+function validateSection(out: Out) {
+	out('## 7. Validate: a local check next to one register call');
+	out();
+	out('`bench/validateCase.ts`: Outage Plan → Validate\'s checks (and with the test XSD, libxml2 in WebAssembly) on a typical plan (30 outage items) and on a 5 MB plan, beside one register call to the simulator over mutual TLS.');
+	out();
+	const result = json<Record<string, number>>(process.execPath, [path.join(ROOT, 'dist/bench/validateCase.js')]);
+	if ('error' in result) {
+		out(`failed: ${result.error}`);
+		return;
+	}
+	out('| what | median |');
+	out('|---|---|');
+	for (const [name, value] of Object.entries(result)) if (name.endsWith('Ms')) out(`| ${name.replace(/Ms$/, '')} | ${fmt(value, value < 10 ? 2 : 0)} ms |`);
+	out();
+	out(`Plan sizes: typical ${result.typicalBytes} bytes, large ${result.fiveMbBytes} bytes (Shift_JIS).`);
+	out();
 }
 
 void main();
