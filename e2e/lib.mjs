@@ -7,6 +7,12 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
+/** The n8n release line under test (N8N_LINE of scripts/n8n.sh): 2 by default, 1 for n8n 1.123.x. */
+export const N8N_LINE = process.env.N8N_LINE === '1' ? 1 : 2;
+
+/** CLI arguments that activate a workflow: 2.x publishes it, 1.x sets it active. */
+export const activateArgs = (id) => (N8N_LINE === 1 ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`]);
+
 export const freePort = () =>
 	new Promise((resolve) => {
 		const probe = createServer().listen(0, '127.0.0.1', () => {
@@ -24,9 +30,9 @@ export function n8nCli(env, args, options = {}) {
 	child.stderr.on('data', (chunk) => (stderr += chunk));
 	const timer = options.background ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 180_000);
 	const done = new Promise((resolve) =>
-		child.on('close', (status) => {
+		child.on('close', (status, signal) => {
 			clearTimeout(timer);
-			resolve({ status, stdout, stderr, output: `${stdout}${stderr}` });
+			resolve({ status, signal, stdout, stderr, output: `${stdout}${stderr}` });
 		}),
 	);
 	return options.background ? { child, output: () => `${stdout}${stderr}`, done } : done;
@@ -67,5 +73,30 @@ export async function ownerSession(baseUrl) {
 		});
 		const text = await answer.text();
 		return { status: answer.status, json: text ? JSON.parse(text) : undefined, text };
+	};
+}
+
+export const NODE_TYPES = {
+	occto: 'n8n-nodes-occto-anpi.occtoOutagePlan',
+	occtoTrigger: 'n8n-nodes-occto-anpi.occtoOutagePlanTrigger',
+	anpi: 'n8n-nodes-occto-anpi.nttAnpi',
+	anpiTrigger: 'n8n-nodes-occto-anpi.nttAnpiTrigger',
+};
+
+/**
+ * A workflow in n8n's import format: a manual trigger followed by `node` ({ name, type, parameters, credentials }),
+ * or, for a trigger node (`trigger: true`), that node alone (activated to run).
+ */
+export function workflowOf(id, name, node, { trigger = false } = {}) {
+	const step = { id: `${id}-node`, typeVersion: 1, position: [240, 0], ...node };
+	const start = { id: `${id}-start`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	return {
+		id,
+		name,
+		active: false,
+		nodes: trigger ? [step] : [start, step],
+		connections: trigger ? {} : { Start: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		pinData: {},
 	};
 }

@@ -1,4 +1,4 @@
-// End-to-end: a polling trigger activated in the real n8n 2.41.1 server fires and runs its workflow.
+// End-to-end: a polling trigger activated in the real n8n server (2.41.1 or 1.123.x) fires and runs its workflow.
 // The NTT Anpi Trigger watches for new rounds; its workflow closes each new round, which the simulator sees.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
+import { activateArgs } from './lib.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { startAnpiSimulator } = createRequire(import.meta.url)(path.join(ROOT, 'dist/simulators/anpi/server.js'));
@@ -53,7 +54,7 @@ before(async () => {
 	for (const args of [
 		['import:credentials', `--input=${credentials}`],
 		['import:workflow', '--separate', `--input=${path.join(ROOT, 'e2e', 'trigger-workflows')}`],
-		['publish:workflow', '--id=e2eAnpiTrigger01'],
+		activateArgs('e2eAnpiTrigger01'),
 	]) {
 		const result = await n8n(args);
 		assert.equal(result.status, 0, `n8n ${args.join(' ')} failed:\n${result.output}`);

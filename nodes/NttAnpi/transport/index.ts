@@ -5,7 +5,9 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IPollFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { CallTimedOut, withinMs } from '../../shared/deadline';
 import { apiError, excerpt } from '../../shared/execution';
+import { requestRenewingOn401 } from '../../shared/n8nLine';
 import type { ANPI_PATHS } from '../mapping';
 import { API_NAMES_JA, DEFAULT_HOST } from '../mapping';
 import type { CallLimits } from './limits';
@@ -18,6 +20,8 @@ export const CREDENTIAL_TYPE = 'nttComApi';
 /** Retries of a read after the first attempt (429/503, timeouts and reset connections together). */
 export const READ_RETRIES = 3;
 const MAX_RETRY_WAIT_MS = 30_000;
+/** What to do after a Create, Send or Complete that may have been carried out without us knowing. */
+const CHECK_BEFORE_REPEATING = 'check Get Many / Get Status before repeating it';
 const BACKOFF_BASE_MS = 1000;
 
 /** The operation as the node panel names it, next to the API's Japanese name in every error. */
@@ -84,23 +88,6 @@ function retryAfterMs(headers: RawResponse['headers'], attempt: number): number 
 	return backoffMs(attempt);
 }
 
-/** Our own timer ran out (the token wait included, which the request's own timeout does not cover). */
-class CallTimedOut extends Error {}
-
-/** Resolves with `work`, or rejects with CallTimedOut after `ms`; `work` is left to end on its own. */
-async function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
-	work.catch(() => {}); // it may fail after we stopped waiting for it
-	let timer: NodeJS.Timeout | undefined;
-	const timedOut = new Promise<never>((_resolve, reject) => {
-		timer = setTimeout(() => reject(new CallTimedOut()), ms);
-	});
-	try {
-		return await Promise.race([work, timedOut]);
-	} finally {
-		clearTimeout(timer);
-	}
-}
-
 /** What went wrong with one attempt that got no HTTP answer. */
 interface NoAnswer {
 	kind: 'timeout' | 'reset' | 'notSent' | 'credential' | 'unauthorized' | 'other';
@@ -137,17 +124,15 @@ export async function anpiRequest(this: AnpiContext, call: AnpiCall): Promise<ID
 		const waitMs = Math.min(limits.timeoutMs, left);
 		let response: RawResponse;
 		try {
-			const request = this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+			// 401 stays an error so that n8n renews the token and retries once (on 1.x and 2.x); every other status is ours to read
+			const request = requestRenewingOn401.call(this, CREDENTIAL_TYPE, {
 				method: call.method,
 				baseURL,
 				url: call.path,
 				body: call.body,
 				qs: call.qs,
 				json: true,
-				returnFullResponse: true,
 				timeout: waitMs, // closes the socket of a stalled call; our timer also bounds the token wait
-				// 401 must throw so that n8n renews the token and retries once; every other status is ours to read
-				ignoreHttpStatusErrors: { ignore: true, except: [401] },
 			}) as Promise<RawResponse>;
 			response = await withinMs(request, waitMs);
 		} catch (error) {
@@ -167,7 +152,8 @@ export async function anpiRequest(this: AnpiContext, call: AnpiCall): Promise<ID
 				throw apiError(this, {
 					itemIndex: call.itemIndex,
 					httpCode: String(status),
-					message: `NTT Com API gateway error: ${apiName} answered HTTP ${status} without a JSON body`,
+					// a write that got a 2xx was taken by the gateway, even if its answer cannot be read
+					message: `NTT Com API gateway error: ${apiName} answered HTTP ${status} without a JSON body${call.idempotent ? '' : ` and may have been sent: ${CHECK_BEFORE_REPEATING}`}`,
 					description: text ? `The answer began: "${excerpt(text)}"` : 'The answer was empty. Try again later.',
 				});
 			}
@@ -178,7 +164,7 @@ export async function anpiRequest(this: AnpiContext, call: AnpiCall): Promise<ID
 			await pause(this, call, label, attempt, retryAfterMs(response.headers, attempt));
 			continue;
 		}
-		throw answerError(this, status, json, text, apiName, call.itemIndex);
+		throw answerError(this, status, json, text, apiName, call);
 	}
 }
 
@@ -202,7 +188,7 @@ function deadlineError(ctx: AnpiContext, call: AnpiCall, label: string, attempts
 	return apiError(ctx, {
 		itemIndex: call.itemIndex,
 		message: maybeSent
-			? `${label} was cut off by the ${limits.deadlineLabel} and may have been sent: check Get Many / Get Status before repeating it`
+			? `${label} was cut off by the ${limits.deadlineLabel} and may have been sent: ${CHECK_BEFORE_REPEATING}`
 			: `${label} stopped at the ${limits.deadlineLabel}${tried}${call.idempotent ? '' : '; nothing was sent'}${progress ? ' before the first page was read' : ''}`,
 		description: deadlineAdvice(call),
 	});
@@ -238,7 +224,7 @@ function noAnswerError(ctx: AnpiContext, call: AnpiCall, label: string, failure:
 	if (!call.idempotent && (failure.kind === 'timeout' || failure.kind === 'reset' || failure.kind === 'other')) {
 		return apiError(ctx, {
 			itemIndex,
-			message: `${label} ${what} and may have been sent: check Get Many / Get Status before repeating it`,
+			message: `${label} ${what} and may have been sent: ${CHECK_BEFORE_REPEATING}`,
 			description: 'The request reached the gateway but no answer came back. It was not retried, so that nothing is created or sent twice.',
 		});
 	}
@@ -256,7 +242,8 @@ function noAnswerError(ctx: AnpiContext, call: AnpiCall, label: string, failure:
 	});
 }
 
-function answerError(ctx: AnpiContext, status: number, json: IDataObject | undefined, text: string, label: string, itemIndex: number) {
+function answerError(ctx: AnpiContext, status: number, json: IDataObject | undefined, text: string, label: string, call: AnpiCall) {
+	const { itemIndex } = call;
 	if (json && typeof json.errorCode === 'string') {
 		const details = Array.isArray(json.errorDetails) ? (json.errorDetails as unknown[]).map(String) : [];
 		return apiError(ctx, {
@@ -269,20 +256,23 @@ function answerError(ctx: AnpiContext, status: number, json: IDataObject | undef
 	}
 	const fault = json?.fault as { faultstring?: string; detail?: { errorcode?: string } } | undefined;
 	const busy = status === 429 || status === 503;
-	const busyAdvice = busy ? ' The gateway is busy or limiting the rate; reads were retried a few times. Try again later.' : '';
+	const busyAdvice = busy
+		? ` The gateway is busy or limiting the rate; ${call.idempotent ? 'reads were retried a few times' : 'it refused the call, which was not retried'}. Try again later.`
+		: '';
+	const http = status === 429 ? 'HTTP 429, rate limit' : `HTTP ${status}`; // 429 named in the message, not only in the advice
 	if (fault) {
 		return apiError(ctx, {
 			itemIndex,
 			httpCode: String(status),
 			apiCode: fault.detail?.errorcode,
-			message: `NTT Com API gateway error (HTTP ${status}) on ${label}: ${fault.faultstring ?? 'no reason given'}`,
+			message: `NTT Com API gateway error (${http}) on ${label}: ${fault.faultstring ?? 'no reason given'}`,
 			description: `Gateway code: ${fault.detail?.errorcode ?? 'none'}.${busyAdvice}`,
 		});
 	}
 	return apiError(ctx, {
 		itemIndex,
 		httpCode: String(status),
-		message: `NTT Com API gateway error (HTTP ${status}) on ${label}${text ? '' : ': empty answer'}`,
+		message: `NTT Com API gateway error (${http}) on ${label}${text ? '' : ': empty answer'}`,
 		description: `${text ? `The answer began: "${excerpt(text)}".` : 'The gateway sent no body.'}${busyAdvice}`,
 	});
 }
