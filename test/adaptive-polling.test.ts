@@ -164,6 +164,11 @@ describe('OCCTO trigger, adaptive (version 2 default)', () => {
 		expect(events?.map((e) => e.occtoReceptionNo)).toContain(receipt.occtoReceptionNo);
 	});
 
+	it('the editor\'s test run shows what the settings will spend a day', async () => {
+		const sample = await trigger({ event: 'submissionStatusChanged', options: { activeHours: '08:00-20:00' } }).poll('manual');
+		expect(sample?.[0].estimatedCallsPerDay).toEqual({ pollingMode: 'adaptive', quietDay: 12, atMost: 288, pollsPerDay: 288 });
+	});
+
 	it('a quiet interval that alone exceeds the budget is refused before any call', async () => {
 		const before = sim.requests.length;
 		const poller = trigger({ event: 'submissionStatusChanged', quietIntervalMinutes: 5, dailyBudget: 100 });

@@ -8,6 +8,7 @@ import type { CachedToken } from '../nodes/NttAnpi/transport/tokenCache';
 import { sharedToken, tokenStateFor } from '../nodes/NttAnpi/transport/tokenCache';
 import type { RedisServer } from './redisServer';
 import { redisServerBinary, startRedisServer } from './redisServer';
+import { SharedStatePollLockStore } from '../nodes/shared/sharedPollLocks';
 
 const haveRedis = redisServerBinary() !== undefined;
 if (!haveRedis) console.warn('redis-server is not installed: the shared token cache tests are skipped (apt-get install -y redis-server)');
@@ -48,6 +49,19 @@ describeWithRedis('NTT token shared through Redis', () => {
 		expect(fetches - before).toBe(1);
 		expect(new Set(renewed.map((t) => t.accessToken)).size).toBe(1);
 		expect(renewed[0].accessToken).not.toBe(first.accessToken);
+	});
+
+	it('the poll-overlap lock in Redis holds across processes: a second holder is refused until the first releases', async () => {
+		const main = new SharedStatePollLockStore(state);
+		const other = new SharedStatePollLockStore((await openLedger({ mode: 'redis', url: redis.url })).state);
+		const first = await main.tryAcquire('wf1:node1', 10_000);
+		expect('token' in first).toBe(true);
+		const second = await other.tryAcquire('wf1:node1', 10_000);
+		expect(second).toEqual({ heldSince: expect.any(Number) });
+		await other.release('wf1:node1', 'not-the-holder');
+		expect('token' in (await other.tryAcquire('wf1:node1', 10_000))).toBe(false);
+		await main.release('wf1:node1', (first as { token: string }).token);
+		expect('token' in (await other.tryAcquire('wf1:node1', 10_000))).toBe(true);
 	});
 
 	it('another encryption key cannot read the shared token: it fetches its own', async () => {

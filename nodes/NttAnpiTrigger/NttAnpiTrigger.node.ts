@@ -3,6 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { fromJstDigits, jstMinute } from '../shared/japanTime';
 import { withPollGuard } from '../shared/pollGuard';
+import { useSharedPollLocks } from '../shared/sharedPollLocks';
 import { ANPI_PATHS, ENUMS, LIMITS, TID_PATTERN } from '../NttAnpi/mapping';
 import { forEachPage } from '../NttAnpi/transport';
 import type { CallLimits } from '../NttAnpi/transport/limits';
@@ -117,6 +118,7 @@ export class NttAnpiTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const limits = pollLimits.call(this);
 		// a poll that starts while the previous one still waits on the gateway makes no call and emits nothing
+		await useSharedPollLocks(); // queue mode: the guard holds across processes
 		return await withPollGuard(this, 'NTT Anpi Trigger', limits.deadlineAt - Date.now() + GUARD_MARGIN_MS, async (): Promise<INodeExecutionData[][] | null> => {
 			const event = this.getNodeParameter('event') as Event;
 			const cursor = this.getWorkflowStaticData('node') as Cursor;

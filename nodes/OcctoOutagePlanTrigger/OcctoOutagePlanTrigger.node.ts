@@ -11,6 +11,7 @@ import { clock } from '../shared/clock';
 import { jstDate } from '../shared/japanTime';
 import { pollsPerDay } from '../shared/pollSchedule';
 import { withPollGuard } from '../shared/pollGuard';
+import { useSharedPollLocks } from '../shared/sharedPollLocks';
 import { DEFAULT_STOP_BEFORE, documentToJson, requireField } from '../OcctoOutagePlan/actions/common';
 import { DEFAULT_ZIP_LIMITS } from '../shared/codecs';
 import { PARAM, SUBMISSION_STATUS } from '../OcctoOutagePlan/mapping';
@@ -187,6 +188,7 @@ export class OcctoOutagePlanTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		// a poll that starts while the previous one still waits on OCCTO makes no call and emits nothing
+		await useSharedPollLocks(); // queue mode: the guard holds across processes
 		return await withPollGuard(this, 'OCCTO Outage Plan Trigger', POLL_LEASE_MS, async () => await OcctoOutagePlanTrigger.prototype.pollOnce.call(this));
 	}
 
@@ -259,7 +261,12 @@ export class OcctoOutagePlanTrigger implements INodeType {
 		if (manual) {
 			// a test run shows what an event looks like without moving the cursor
 			const sample = rows.slice(-3);
-			return sample.length ? [sample.map((row) => ({ json: { ...row, ...extra, quota: answer.quota } }))] : null;
+			// …and what these settings will spend, since the panel can only show a fixed text
+			const spend = adaptive
+				? { pollingMode: 'adaptive', quietDay: estimate.quiet, atMost: estimate.worstCase, pollsPerDay: perDay }
+				: { pollingMode: 'everyPoll', everyDay: perDay, pollsPerDay: perDay };
+			const items = sample.length ? sample : [{ note: 'No submissions or plans listed yet: this is what the trigger will spend.' }];
+			return [items.map((row) => ({ json: { ...row, ...extra, quota: answer.quota, estimatedCallsPerDay: spend } }))];
 		}
 		const firstRun = cursor.seen === undefined;
 		const seen = cursor.seen ?? {};
