@@ -28,7 +28,7 @@ export function n8nCli(env, args, options = {}) {
 	let stderr = '';
 	child.stdout.on('data', (chunk) => (stdout += chunk));
 	child.stderr.on('data', (chunk) => (stderr += chunk));
-	const timer = options.background ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 180_000);
+	const timer = options.background ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
 	const done = new Promise((resolve) =>
 		child.on('close', (status, signal) => {
 			clearTimeout(timer);
