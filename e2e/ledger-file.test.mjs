@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
-import { ROOT, freePort, n8nCli, parseRun } from './lib.mjs';
+import { ROOT, freePort, n8nCli, occtoCredentialData, parseRun } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
@@ -50,15 +50,7 @@ const workflow = (id) => ({
 
 before(async () => {
 	occto = await startOcctoSimulator({ certDir: path.join(home, 'occto-certs'), seedPlans: 2 });
-	const credential = {
-		userId: 'U0000001',
-		password: 'sim-password-1',
-		bundleFormat: 'pkcs12',
-		pfxBase64: occto.certs.clientP12Base64,
-		pfxPassphrase: occto.certs.p12Passphrase,
-		caPem: occto.certs.caPem,
-		baseUrl: occto.url,
-	};
+	const credential = occtoCredentialData(occto);
 	writeFileSync(path.join(home, 'credentials.json'), JSON.stringify(simulatorCredentials(credential, 'http://127.0.0.1:1').filter((c) => c.type === 'occtoWebApi')));
 	mkdirSync(path.join(home, 'workflows'));
 	for (const id of ['e2eLedgerRunA', 'e2eLedgerRunB']) writeFileSync(path.join(home, 'workflows', `${id}.json`), JSON.stringify(workflow(id)));

@@ -100,3 +100,19 @@ export function workflowOf(id, name, node, { trigger = false } = {}) {
 		pinData: {},
 	};
 }
+
+/** The OCCTO WebAPI credential's fields for a simulator's user U0000001 (PKCS#12 with the simulator's CA). */
+export function occtoCredentialData(sim, overrides = {}) {
+	return {
+		userId: 'U0000001',
+		password: 'sim-password-1',
+		bundleFormat: 'pkcs12',
+		pfxBase64: sim.certs.clientP12Base64,
+		pfxPassphrase: sim.certs.p12Passphrase,
+		caPem: sim.certs.caPem,
+		baseUrl: sim.url,
+		ignoreTlsErrors: false,
+		overridePaths: false,
+		...overrides,
+	};
+}

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ROOT, freePort, n8nCli, ownerSession, parseRun, until } from './lib.mjs';
+import { ROOT, freePort, n8nCli, occtoCredentialData, ownerSession, parseRun, until } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
@@ -22,19 +22,7 @@ let standard;
 let alt;
 let server;
 
-const credentialData = (sim, overrides = {}) => ({
-	userId: 'U0000001',
-	password: 'sim-password-1',
-	bundleFormat: 'pkcs12',
-	pfxBase64: sim.certs.clientP12Base64,
-	pfxPassphrase: sim.certs.p12Passphrase,
-	caPem: sim.certs.caPem,
-	baseUrl: sim.url,
-	ignoreTlsErrors: false,
-	overridePaths: false,
-	...profileCredentialFields(sim.profile),
-	...overrides,
-});
+const credentialData = (sim, overrides = {}) => occtoCredentialData(sim, { ...profileCredentialFields(sim.profile), ...overrides });
 
 /** An example workflow re-pointed at another credential, under a new id. */
 function exampleFor(file, id, credentialId) {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
-import { NODE_TYPES, ROOT, activateArgs, freePort, n8nCli, parseRun, until, workflowOf } from './lib.mjs';
+import { NODE_TYPES, ROOT, activateArgs, freePort, n8nCli, occtoCredentialData, parseRun, until, workflowOf } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
@@ -58,17 +58,7 @@ before(async () => {
 	env.N8N_PORT = String(await freePort());
 	occto = await startOcctoSimulator({ certDir: path.join(home, 'occto-certs'), seedPlans: 4 });
 	anpi = await startAnpiSimulator({ users: 5 });
-	const occtoCredential = {
-		userId: 'U0000001',
-		password: 'sim-password-1',
-		bundleFormat: 'pkcs12',
-		pfxBase64: occto.certs.clientP12Base64,
-		pfxPassphrase: occto.certs.p12Passphrase,
-		caPem: occto.certs.caPem,
-		baseUrl: occto.url,
-		ignoreTlsErrors: false,
-		overridePaths: false,
-	};
+	const occtoCredential = occtoCredentialData(occto);
 	const credentials = path.join(home, 'credentials.json');
 	writeFileSync(credentials, JSON.stringify(simulatorCredentials(occtoCredential, anpi.url)));
 	const occtoCred = { occtoWebApi: { id: 'occtoSimulator01', name: 'OCCTO simulator' } };

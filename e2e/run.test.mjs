@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
+import { freePort, occtoCredentialData } from './lib.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -52,31 +52,11 @@ async function execute(id) {
 	return { status: result.status, run, output, text: `${result.stdout}\n${result.stderr}` };
 }
 
-/** A free port for n8n's task broker, so a running n8n (npm start) does not collide with the tests. */
-function freePort() {
-	return new Promise((resolve) => {
-		const server = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
-}
-
 before(async () => {
 	env.N8N_RUNNERS_BROKER_PORT = String(await freePort());
 	occto = await startOcctoSimulator({ certDir: path.join(home, 'occto-certs'), seedPlans: 12, statusDelayMs: 1000 });
 	anpi = await startAnpiSimulator({ users: 50, asyncDelayMs: 500 });
-	const occtoCredential = {
-		userId: 'U0000001',
-		password: 'sim-password-1',
-		bundleFormat: 'pkcs12',
-		pfxBase64: occto.certs.clientP12Base64,
-		pfxPassphrase: occto.certs.p12Passphrase,
-		caPem: occto.certs.caPem,
-		baseUrl: occto.url,
-		ignoreTlsErrors: false,
-		overridePaths: false,
-	};
+	const occtoCredential = occtoCredentialData(occto);
 	const credentials = path.join(home, 'credentials.json');
 	writeFileSync(credentials, JSON.stringify(simulatorCredentials(occtoCredential, anpi.url)));
 	for (const args of [

@@ -7,7 +7,7 @@ import { useSharedPollLocks } from '../shared/sharedPollLocks';
 import { ANPI_PATHS, ENUMS, LIMITS, TID_PATTERN } from '../NttAnpi/mapping';
 import { forEachPage } from '../NttAnpi/transport';
 import type { CallLimits } from '../NttAnpi/transport/limits';
-import { DEFAULT_DEADLINE_MINUTES, DEFAULT_TIMEOUT_SECONDS, formatMinutes } from '../NttAnpi/transport/limits';
+import { DEFAULT_DEADLINE_MINUTES, DEFAULT_TIMEOUT_SECONDS, formatMinutes, timeoutOption } from '../NttAnpi/transport/limits';
 
 type Event = 'newAnswers' | 'threadCompleted' | 'threadOpened';
 
@@ -101,15 +101,9 @@ export class NttAnpiTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Timeout (Seconds)',
-						name: 'timeout',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 300 },
-						default: DEFAULT_TIMEOUT_SECONDS,
-						description:
-							'Longest one call may wait for the NTT Com API gateway, the access-token call included; a call that times out is tried again up to 3 times. A poll that fails leaves its place where it was, so nothing is lost.',
-					},
+					timeoutOption(
+						'Longest one call may wait for the NTT Com API gateway, the access-token call included; a call that times out is tried again up to 3 times. A poll that fails leaves its place where it was, so nothing is lost.',
+					),
 				],
 			},
 		],

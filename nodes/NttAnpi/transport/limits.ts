@@ -2,7 +2,21 @@
 // whole run of a node or poll, so that a gateway that accepts requests and never answers on the day of a
 // disaster makes the workflow fail in bounded time instead of hanging for n8n's 300 s per call.
 
+import type { INodeProperties } from 'n8n-workflow';
+
 export const DEFAULT_TIMEOUT_SECONDS = 30;
+
+/** The Timeout (Seconds) option of the node and the trigger; each says in its own words what a timeout does there. */
+export function timeoutOption(description: string): INodeProperties {
+	return {
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 300 },
+		default: DEFAULT_TIMEOUT_SECONDS,
+		description,
+	};
+}
 export const DEFAULT_DEADLINE_MINUTES = 5;
 
 export interface CallLimits {

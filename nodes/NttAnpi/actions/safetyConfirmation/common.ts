@@ -5,7 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { toJstDigits } from '../../../shared/japanTime';
 import { ENUMS, LIMITS, QUESTION_COUNT, TID_PATTERN } from '../../mapping';
 import type { CallLimits } from '../../transport/limits';
-import { DEFAULT_DEADLINE_MINUTES, DEFAULT_TIMEOUT_SECONDS, formatMinutes, runStartedAt } from '../../transport/limits';
+import { DEFAULT_DEADLINE_MINUTES, DEFAULT_TIMEOUT_SECONDS, formatMinutes, runStartedAt, timeoutOption } from '../../transport/limits';
 
 /** The thread a call is about; mapped from the previous step by default. */
 export const tidField: INodeProperties = {
@@ -145,15 +145,9 @@ export function usageOf(this: IExecuteFunctions, answer: IDataObject, itemIndex:
 }
 
 const waitOptions: INodeProperties[] = [
-	{
-		displayName: 'Timeout (Seconds)',
-		name: 'timeout',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 300 },
-		default: DEFAULT_TIMEOUT_SECONDS,
-		description:
-			'Longest one call may wait for the NTT Com API gateway, the access-token call included. Reads (Get Many, Get Status) that time out are tried again up to 3 times; Create, Send and Complete never are.',
-	},
+	timeoutOption(
+		'Longest one call may wait for the NTT Com API gateway, the access-token call included. Reads (Get Many, Get Status) that time out are tried again up to 3 times; Create, Send and Complete never are.',
+	),
 	{
 		displayName: 'Execution Deadline (Minutes)',
 		name: 'executionDeadline',
