@@ -116,3 +116,20 @@ export function occtoCredentialData(sim, overrides = {}) {
 		...overrides,
 	};
 }
+
+/** One call to the NTT Anpi simulator's API with a fresh token, as another system would make it. */
+export async function anpiGateway(anpi, method, route, body) {
+	const token = await (
+		await fetch(`${anpi.url}/v1/oauth/accesstokens`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ grantType: 'client_credentials', clientId: 'sim-client', clientSecret: 'sim-secret-not-real' }),
+		})
+	).json();
+	const answer = await fetch(`${anpi.url}${route}`, {
+		method,
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${token.accessToken}` },
+		body: JSON.stringify(body),
+	});
+	return await answer.json();
+}

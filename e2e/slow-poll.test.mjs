@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
-import { NODE_TYPES, ROOT, activateArgs, freePort, n8nCli, until } from './lib.mjs';
+import { NODE_TYPES, ROOT, activateArgs, anpiGateway, freePort, n8nCli, until } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startAnpiSimulator } = require(path.join(ROOT, 'dist/simulators/anpi/server.js'));
@@ -21,19 +21,6 @@ let anpi;
 let collector;
 let server;
 const received = [];
-
-async function gateway(method, route, body) {
-	const token = await (
-		await fetch(`${anpi.url}/v1/oauth/accesstokens`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ grantType: 'client_credentials', clientId: 'sim-client', clientSecret: 'sim-secret-not-real' }),
-		})
-	).json();
-	return await (
-		await fetch(`${anpi.url}${route}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token.accessToken}` }, body: JSON.stringify(body) })
-	).json();
-}
 
 before(async () => {
 	anpi = await startAnpiSimulator({ users: 60, asyncDelayMs: 100 });
@@ -49,7 +36,7 @@ before(async () => {
 	await new Promise((resolve) => collector.listen(0, '127.0.0.1', resolve));
 	env.N8N_RUNNERS_BROKER_PORT = String(await freePort());
 	env.N8N_PORT = String(await freePort());
-	const round = await gateway('POST', '/v1/anpi/register/safety/', { title: 'e2e: 遅い応答の訓練', text: '回答してください', strdate: '202611240900' });
+	const round = await anpiGateway(anpi, 'POST', '/v1/anpi/register/safety/', { title: 'e2e: 遅い応答の訓練', text: '回答してください', strdate: '202611240900' });
 	const workflow = {
 		id: 'e2eSlowPollAnpi1',
 		name: 'e2e: new answers under a stalled gateway',

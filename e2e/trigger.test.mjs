@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
-import { activateArgs } from './lib.mjs';
+import { activateArgs, anpiGateway } from './lib.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { startAnpiSimulator } = createRequire(import.meta.url)(path.join(ROOT, 'dist/simulators/anpi/server.js'));
@@ -73,20 +73,7 @@ test('an active NTT Anpi Trigger fires in the real n8n server and its workflow c
 	await until(() => server.output().includes('Editor is now accessible'), 90_000, 'n8n to start');
 	// activation runs a first poll that only remembers the rounds already there
 	await until(() => anpi.requests.some((r) => r.path === '/v1/anpi/confirm/safety/'), 30_000, 'the trigger to be activated');
-	const token = await (
-		await fetch(`${anpi.url}/v1/oauth/accesstokens`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ grantType: 'client_credentials', clientId: 'sim-client', clientSecret: 'sim-secret-not-real' }),
-		})
-	).json();
-	const created = await (
-		await fetch(`${anpi.url}/v1/anpi/register/safety/`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', authorization: `Bearer ${token.accessToken}` },
-			body: JSON.stringify({ title: 'e2e: 地震発生', text: '回答してください', strdate: '202611240900' }),
-		})
-	).json();
+	const created = await anpiGateway(anpi, 'POST', '/v1/anpi/register/safety/', { title: 'e2e: 地震発生', text: '回答してください', strdate: '202611240900' });
 	// the trigger polls every minute; its workflow completes the round it saw open
 	await until(() => anpi.threads().find((t) => t.tid === created.tid)?.endflg === '1', 150_000, `round ${created.tid} to be closed by the workflow`);
 	const completes = anpi.requests.filter((r) => r.method === 'PUT' && r.path === '/v1/anpi/register/safety/');

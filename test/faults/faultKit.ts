@@ -8,6 +8,11 @@ import { PollContext } from 'n8n-core';
 import type { Logger } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
+import type { OcctoSimulator, OcctoSimulatorOptions } from '../../simulators/occto/server';
+import { startOcctoSimulator } from '../../simulators/occto/server';
+import type { FaultProxy } from './faultProxy';
+import { startFaultProxy } from './faultProxy';
+
 export interface CaseFigures {
 	faults?: number;
 	expected?: number;
@@ -162,4 +167,28 @@ export async function peakMemory<T>(work: () => Promise<T>): Promise<{ result: T
 	} finally {
 		clearInterval(timer);
 	}
+}
+
+/**
+ * The OCCTO simulator behind a fault proxy that terminates mutual TLS (so faults can cut at exact HTTP points),
+ * with the simulator's secrets registered for the suite's scan.
+ */
+export async function occtoBehindProxy(suite: FaultSuite, options: OcctoSimulatorOptions, extraSecrets: Record<string, string> = {}) {
+	const sim: OcctoSimulator = await startOcctoSimulator(options);
+	const proxy: FaultProxy = await startFaultProxy({
+		targetPort: Number(new URL(sim.url).port),
+		tls: {
+			server: { cert: sim.certs.serverCertPem, key: sim.certs.serverKeyPem, ca: sim.certs.caPem },
+			upstream: { ca: sim.certs.caPem, pfx: Buffer.from(sim.certs.clientP12Base64, 'base64'), passphrase: sim.certs.p12Passphrase },
+		},
+	});
+	const secrets = {
+		'OCCTO password': 'sim-password-1',
+		'PKCS#12 passphrase': sim.certs.p12Passphrase,
+		'PKCS#12 Base64': sim.certs.clientP12Base64,
+		'PEM private key': sim.certs.clientKeyPem,
+		...extraSecrets,
+	};
+	for (const [label, value] of Object.entries(secrets)) suite.secret(label, value);
+	return { sim, proxy };
 }

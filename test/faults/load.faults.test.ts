@@ -10,12 +10,11 @@ import { openLedger } from '../../nodes/OcctoOutagePlan/ledger';
 import type { AnpiSimulator } from '../../simulators/anpi/server';
 import { startAnpiSimulator } from '../../simulators/anpi/server';
 import type { OcctoSimulator } from '../../simulators/occto/server';
-import { startOcctoSimulator } from '../../simulators/occto/server';
 import { CredentialStore, chain, errorOf, itemsOf, runWorkflow } from '../harness';
 import { occtoNode, occtoRunner, planList, setCallsUsed } from '../occtoRunner';
 import type { FaultProxy } from './faultProxy';
 import { startFaultProxy } from './faultProxy';
-import { FaultSuite, peakMemory } from './faultKit';
+import { FaultSuite, occtoBehindProxy, peakMemory } from './faultKit';
 
 jest.setTimeout(120_000);
 
@@ -82,22 +81,7 @@ describe('OCCTO Outage Plan: 20 concurrent executions', () => {
 	let proxy: FaultProxy;
 	const runner = occtoRunner(() => sim);
 	beforeAll(async () => {
-		sim = await startOcctoSimulator({ seedPlans: 3 });
-		proxy = await startFaultProxy({
-			targetPort: Number(new URL(sim.url).port),
-			tls: {
-				server: { cert: sim.certs.serverCertPem, key: sim.certs.serverKeyPem, ca: sim.certs.caPem },
-				upstream: { ca: sim.certs.caPem, pfx: Buffer.from(sim.certs.clientP12Base64, 'base64'), passphrase: sim.certs.p12Passphrase },
-			},
-		});
-		for (const [label, value] of Object.entries({
-			'OCCTO password': 'sim-password-1',
-			'PKCS#12 passphrase': sim.certs.p12Passphrase,
-			'PKCS#12 Base64': sim.certs.clientP12Base64,
-			'PEM private key': sim.certs.clientKeyPem,
-		})) {
-			suite.secret(label, value);
-		}
+		({ sim, proxy } = await occtoBehindProxy(suite, { seedPlans: 3 }));
 	});
 	afterAll(async () => {
 		await proxy.close();

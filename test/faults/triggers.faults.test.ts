@@ -12,14 +12,13 @@ import { OcctoOutagePlanTrigger } from '../../nodes/OcctoOutagePlanTrigger/Occto
 import type { AnpiSimulator } from '../../simulators/anpi/server';
 import { startAnpiSimulator } from '../../simulators/anpi/server';
 import type { OcctoSimulator } from '../../simulators/occto/server';
-import { startOcctoSimulator } from '../../simulators/occto/server';
 import { CredentialStore } from '../harness';
 import { badPlanXml, occtoPost, p12Tls, simulatorCredential, validPlanXml } from '../occto-fixtures';
 import { setCallsUsed } from '../occtoRunner';
 import { Poller } from '../pollHarness';
 import type { FaultAction, FaultProxy } from './faultProxy';
 import { seededRandom, startFaultProxy } from './faultProxy';
-import { FaultSuite, sleep } from './faultKit';
+import { FaultSuite, occtoBehindProxy, sleep } from './faultKit';
 
 jest.setTimeout(120_000);
 
@@ -68,22 +67,7 @@ describe('OCCTO Outage Plan Trigger', () => {
 	let proxy: FaultProxy;
 	let store: CredentialStore;
 	beforeAll(async () => {
-		sim = await startOcctoSimulator({ statusDelayMs: 0, seedPlans: 2 });
-		proxy = await startFaultProxy({
-			targetPort: Number(new URL(sim.url).port),
-			tls: {
-				server: { cert: sim.certs.serverCertPem, key: sim.certs.serverKeyPem, ca: sim.certs.caPem },
-				upstream: { ca: sim.certs.caPem, pfx: Buffer.from(sim.certs.clientP12Base64, 'base64'), passphrase: sim.certs.p12Passphrase },
-			},
-		});
-		for (const [label, value] of Object.entries({
-			'OCCTO password': 'sim-password-1',
-			'PKCS#12 passphrase': sim.certs.p12Passphrase,
-			'PKCS#12 Base64': sim.certs.clientP12Base64,
-			'PEM private key': sim.certs.clientKeyPem,
-		})) {
-			suite.secret(label, value);
-		}
+		({ sim, proxy } = await occtoBehindProxy(suite, { statusDelayMs: 0, seedPlans: 2 }));
 	});
 	afterAll(async () => {
 		await proxy.close();
