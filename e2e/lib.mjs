@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -101,20 +102,10 @@ export function workflowOf(id, name, node, { trigger = false } = {}) {
 	};
 }
 
-/** The OCCTO WebAPI credential's fields for a simulator's user U0000001 (PKCS#12 with the simulator's CA). */
+/** The OCCTO WebAPI credential's fields for a simulator's user U0000001: the jest tests' own builder, compiled. */
 export function occtoCredentialData(sim, overrides = {}) {
-	return {
-		userId: 'U0000001',
-		password: 'sim-password-1',
-		bundleFormat: 'pkcs12',
-		pfxBase64: sim.certs.clientP12Base64,
-		pfxPassphrase: sim.certs.p12Passphrase,
-		caPem: sim.certs.caPem,
-		baseUrl: sim.url,
-		ignoreTlsErrors: false,
-		overridePaths: false,
-		...overrides,
-	};
+	const { simulatorCredential } = createRequire(import.meta.url)(path.join(ROOT, 'dist/test/occto-fixtures.js'));
+	return simulatorCredential(sim, { ignoreTlsErrors: false, overridePaths: false, ...overrides });
 }
 
 /** One call to the NTT Anpi simulator's API with a fresh token, as another system would make it. */
