@@ -55,9 +55,9 @@ function node(name: string, parameters: IDataObject): INode {
 	};
 }
 
-async function run(parameters: IDataObject, input?: INodeExecutionData[]) {
+async function run(parameters: IDataObject, input?: INodeExecutionData[], credentialFields: IDataObject = {}) {
 	const { nodes, connections } = chain([node('OCCTO', parameters)]);
-	const credential = simulatorCredential(sim) as ICredentialDataDecryptedObject;
+	const credential = { ...simulatorCredential(sim), ...credentialFields } as ICredentialDataDecryptedObject;
 	const store = new CredentialStore({ occtoWebApi: new OcctoWebApi() }, { occtoWebApi: credential });
 	return await runWorkflow({ nodes, connections, nodeTypes: { [TYPE]: new OcctoOutagePlan() }, credentials: store, input });
 }
@@ -69,14 +69,20 @@ interface Problem {
 	rule: string;
 	message: string;
 	fix: string;
+	severity: 'error' | 'warning';
+	basis: string;
+	assumption?: number;
 }
+
+const SPEC = { severity: 'error', basis: 'specification' } as const;
+const assumed = (assumption: number) => ({ severity: 'warning', basis: 'assumption', assumption }) as const;
 
 async function validate(xml: string, extra: IDataObject = {}, input?: INodeExecutionData[]) {
 	const result = await run({ resource: 'outagePlan', operation: 'validate', planSource: 'xml', planXml: xml, ...extra }, input);
 	const error = errorOf(result, 'OCCTO');
 	if (error) throw error;
 	const [json] = outputOf(result, 'OCCTO');
-	return json as IDataObject & { valid: boolean; problems: Problem[]; problemCount: number };
+	return json as IDataObject & { valid: boolean; problems: Problem[]; problemCount: number; errorCount: number; warningCount: number };
 }
 
 const BODY = 'SBD-MSG/JPMGRP/JPTRM';
@@ -89,36 +95,65 @@ describe('Outage Plan → Validate: no OCCTO call, one entry per problem', () =>
 	it('a valid plan passes, with zero calls and zero quota', async () => {
 		const report = await validate(validPlanXml());
 		expect(report).toEqual(
-			expect.objectContaining({ valid: true, problems: [], problemCount: 0, encoding: 'Shift_JIS', schemaFiles: [] }),
+			expect.objectContaining({ valid: true, problems: [], problemCount: 0, errorCount: 0, warningCount: 0, encoding: 'Shift_JIS', schemaFiles: [] }),
 		);
 		expect(report.sizeBytes).toBe(iconv.encode(validPlanXml(), 'cp932').length);
 		expect(report.summary).toMatch(/passed every check/);
 		expectNoCall();
 	});
 
-	// each certain rule, each with a plan that breaks only it: rule, line, path and a fix
-	const cases: Array<[string, string, Partial<Problem> & { rule: string }]> = [
-		['empty', '   \n ', { rule: 'empty', line: 1 }],
-		['well-formed', '<SBD-MSG>\n  <JPMGRP>\n    <JPMGH></JPTRM>', { rule: 'well-formed', line: 3, path: 'SBD-MSG/JPMGRP/JPMGH' }],
-		['no-dtd', '<!DOCTYPE SBD-MSG [<!ENTITY x "y">]>\n<SBD-MSG/>', { rule: 'no-dtd', line: 1 }],
-		['envelope: root', '<OTHER><JPMGRP/></OTHER>', { rule: 'envelope', line: 1, path: 'OTHER' }],
-		['envelope: header', swap('<JPMGH><JPC03>3A</JPC03><JPC11>3AS1</JPC11><JPC21>TEST0001</JPC21></JPMGH>', ''), { rule: 'envelope', line: 3, path: 'SBD-MSG/JPMGRP/JPMGH' }],
-		['business protocol: BPID', swap('<JPC11>3AS1</JPC11>', '<JPC11>3BS2</JPC11>'), { rule: 'business-protocol', line: 4, path: 'SBD-MSG/JPMGRP/JPMGH/JPC11' }],
-		['business protocol: 情報区分コード', swap('<JP00002>0001</JP00002>', '<JP00002>0002</JP00002>'), { rule: 'business-protocol', line: 6, path: `${BODY}/JP00002` }],
-		['required code missing', validPlanXml({ senderCode: null }), { rule: 'required-code', line: 5, path: `${BODY}/JP06110` }],
-		['required code empty', validPlanXml({ recipientCode: '' }), { rule: 'required-code', line: 9, path: `${BODY}/JP06358` }],
-		['date: not a calendar date', validPlanXml({ targetDate: '20261340' }), { rule: 'date', line: 10, path: `${BODY}/JP06116` }],
-		['date: wrong form', swap('<STR_DATE>20261201</STR_DATE>', '<STR_DATE>2026-12-01</STR_DATE>'), { rule: 'date', line: 12, path: `${BODY}/OUTAGE_ITEM/STR_DATE`, fix: 'Write it as 20261201 (YYYYMMDD, Japan time).' }],
-		['Shift_JIS', validPlanXml({ facility: '𠮷野家発電所' }), { rule: 'shift-jis', line: 12, column: 33, path: `${BODY}/OUTAGE_ITEM/FACILITY_NM` }],
+	// each rule, each with a plan that breaks only it: rule, line, path, a fix, and what it rests on — only the
+	// specification makes an error; an ASSUMPTION of mapping.ts (numbered) is a warning
+	const cases: Array<[string, string, Partial<Omit<Problem, 'fix'>> & { rule: string; severity: string; fix?: unknown }]> = [
+		['empty', '   \n ', { rule: 'empty', line: 1, ...SPEC }],
+		['well-formed', '<SBD-MSG>\n  <JPMGRP>\n    <JPMGH></JPTRM>', { rule: 'well-formed', line: 3, path: 'SBD-MSG/JPMGRP/JPMGH', ...SPEC }],
+		['no-dtd', '<!DOCTYPE SBD-MSG [<!ENTITY x "y">]>\n<SBD-MSG/>', { rule: 'no-dtd', line: 1, ...SPEC }],
+		['envelope: root', '<OTHER><JPMGRP/></OTHER>', { rule: 'envelope', line: 1, path: 'OTHER', ...SPEC }],
+		['envelope: header', swap('<JPMGH><JPC03>3A</JPC03><JPC11>3AS1</JPC11><JPC21>TEST0001</JPC21></JPMGH>', ''), { rule: 'envelope', line: 3, path: 'SBD-MSG/JPMGRP/JPMGH', ...assumed(12) }],
+		['business protocol: BPID', swap('<JPC11>3AS1</JPC11>', '<JPC11>3BS2</JPC11>'), { rule: 'business-protocol', line: 4, path: 'SBD-MSG/JPMGRP/JPMGH/JPC11', ...assumed(9) }],
+		['business protocol: 情報区分コード', swap('<JP00002>0001</JP00002>', '<JP00002>0002</JP00002>'), { rule: 'business-protocol', line: 6, path: `${BODY}/JP00002`, ...assumed(12) }],
+		['required code missing', validPlanXml({ senderCode: null }), { rule: 'required-code', line: 5, path: `${BODY}/JP06110`, ...assumed(12) }],
+		['required code empty', validPlanXml({ recipientCode: '' }), { rule: 'required-code', line: 9, path: `${BODY}/JP06358`, ...assumed(12) }],
+		['date: not a calendar date', validPlanXml({ targetDate: '20261340' }), { rule: 'date', line: 10, path: `${BODY}/JP06116`, ...assumed(10) }],
+		['date: wrong form', swap('<STR_DATE>20261201</STR_DATE>', '<STR_DATE>2026-12-01</STR_DATE>'), { rule: 'date', line: 12, path: `${BODY}/OUTAGE_ITEM/STR_DATE`, fix: expect.stringMatching(/^Write it as 20261201 \(YYYYMMDD, Japan time\)\. /), ...assumed(10) }],
+		['Shift_JIS', validPlanXml({ facility: '𠮷野家発電所' }), { rule: 'shift-jis', line: 12, column: 33, path: `${BODY}/OUTAGE_ITEM/FACILITY_NM`, ...SPEC }],
 	];
-	it.each(cases)('%s: reported with its rule, place and fix, and no call', async (_name, xml, expected) => {
+	it.each(cases)('%s: reported with its rule, place, fix, severity and basis, and no call', async (_name, xml, expected) => {
 		const report = await validate(xml);
-		expect(report.valid).toBe(false);
+		const isError = expected.severity === 'error';
+		expect(report.valid).toBe(!isError);
+		expect([report.errorCount, report.warningCount]).toEqual(isError ? [1, 0] : [0, 1]);
 		expect(report.problems).toHaveLength(1);
 		expect(report.problems[0]).toEqual(expect.objectContaining(expected));
 		expect(report.problems[0].message.length).toBeGreaterThan(10);
 		expect(report.problems[0].fix.length).toBeGreaterThan(10);
-		expect(report.summary).toMatch(/^1 problem; the first, at line/);
+		expect(report.summary).toMatch(isError ? /^1 error; the first error, at line/ : /^No errors; registering it costs one call\. 1 warning where the plan differs from the node's assumptions/);
+		if (!isError) expect(report.problems[0].fix).toMatch(/not OCCTO's specification/);
+		expectNoCall();
+	});
+
+	it('the credential-less Required Plan Values option turns the assumed header checks into the user\'s own errors', async () => {
+		// a header that carries the business protocol elsewhere: only warnings by default…
+		const foreign = swap('<JPMGH><JPC03>3A</JPC03><JPC11>3AS1</JPC11>', '<JPMGH><JPC03>ES</JPC03><JPC05>3A</JPC05><JPC11>S1</JPC11>');
+		const byDefault = await validate(foreign);
+		expect(byDefault).toEqual(expect.objectContaining({ valid: true, errorCount: 0, warningCount: 2 }));
+		expect(byDefault.problems.map((p) => [p.path.split('/').pop(), p.severity, p.basis, p.assumption])).toEqual([
+			['JPC03', 'warning', 'assumption', 9],
+			['JPC11', 'warning', 'assumption', 9],
+		]);
+		// …and with the real layout configured, it passes, while a plan that breaks it is refused
+		const layout = { requiredPlanValues: 'JPMGRP/JPMGH/JPC05 = 3A\nJPC11 = S1' };
+		expect(await validate(foreign, { options: layout })).toEqual(expect.objectContaining({ valid: true, problemCount: 0 }));
+		const wrong = await validate(swap('<JPC05>3A</JPC05>', '<JPC05>3B</JPC05>', foreign), { options: layout });
+		expect(wrong.valid).toBe(false);
+		expect(wrong.problems).toEqual([
+			expect.objectContaining({ rule: 'configured', severity: 'error', basis: 'credential', path: 'SBD-MSG/JPMGRP/JPMGH/JPC05', message: '<JPC05> is "3B", not 3A as the credential\'s Advanced Settings → Required Plan Values requires' }),
+		]);
+		const missing = await validate(validPlanXml(), { options: layout });
+		expect(missing.problems.map((p) => [p.rule, p.path])).toEqual([
+			['configured', 'SBD-MSG/JPMGRP/JPMGH/JPC05'], // absent
+			['configured', 'SBD-MSG/JPMGRP/JPMGH/JPC11'], // 3AS1, not S1
+		]);
 		expectNoCall();
 	});
 
@@ -154,13 +189,13 @@ describe('Outage Plan → Validate: no OCCTO call, one entry per problem', () =>
 	it('lists every problem of a plan at once, in document order', async () => {
 		const xml = swap('<JPC11>3AS1</JPC11>', '<JPC11>3A</JPC11>', validPlanXml({ senderCode: null, targetDate: '2026/12/01', facility: '鷗' }));
 		const report = await validate(xml);
-		expect(report.problems.map((p) => `${p.line} ${p.rule} ${p.path.split('/').pop()}`)).toEqual([
-			'4 business-protocol JPC11',
-			'5 required-code JP06110',
-			'10 date JP06116',
-			'12 shift-jis FACILITY_NM',
+		expect(report.problems.map((p) => `${p.line} ${p.rule} ${p.path.split('/').pop()} ${p.severity}`)).toEqual([
+			'4 business-protocol JPC11 warning',
+			'5 required-code JP06110 warning',
+			'10 date JP06116 warning',
+			'12 shift-jis FACILITY_NM error',
 		]);
-		expect(report.problemCount).toBe(4);
+		expect([report.problemCount, report.errorCount, report.warningCount]).toEqual([4, 1, 3]);
 		expect(report.problems[3].fix).toContain('鴎');
 	});
 
@@ -259,14 +294,42 @@ describe("Validate with OCCTO's XSD (a test schema standing in for OCCTO's)", ()
 describe('Register → Validate Before Sending', () => {
 	const register = (extra: IDataObject) => run({ resource: 'outagePlan', operation: 'register', planSource: 'xml', ...extra });
 
-	it('is on by default: a failing plan is not sent, costs no call, and the error lists every problem', async () => {
-		const result = await register({ planXml: validPlanXml({ senderCode: null, targetDate: '20261340' }) });
+	it('is on by default: a plan with an error is not sent, costs no call, and the error lists every problem', async () => {
+		const result = await register({ planXml: validPlanXml({ senderCode: null, targetDate: '20261340', facility: '𠮷野家発電所' }) });
 		const error = errorOf(result, 'OCCTO')!;
-		expect(error.message).toMatch(/^The plan XML cannot be sent: the plan lacks <JP06110> \(送信者コード\).*\(and 1 more problem\)$/);
-		expect(error.description).toContain(`line 5:5, ${BODY}/JP06110 [required-code]`);
-		expect(error.description).toContain(`line 10:7, ${BODY}/JP06116 [date]`);
+		expect(error.message).toMatch(/^The plan XML cannot be sent: the character "𠮷" .* cannot be written in Shift_JIS \(CP932\) \(and 2 more problems\)$/);
+		expect(error.description).toContain(`line 5:5, ${BODY}/JP06110 [required-code, warning: ASSUMPTION 12 in mapping.ts]`);
+		expect(error.description).toContain(`line 10:7, ${BODY}/JP06116 [date, warning: ASSUMPTION 10 in mapping.ts]`);
+		expect(error.description).toContain(`${BODY}/OUTAGE_ITEM/FACILITY_NM [shift-jis, error: specification]`);
 		expect(error.description).toMatch(/no OCCTO call was used/);
 		expectNoCall();
+	});
+
+	it('a plan with a foreign header layout registers with the defaults: one call, warnings on the item and as a hint', async () => {
+		const foreign = swap('<JPMGH><JPC03>3A</JPC03><JPC11>3AS1</JPC11>', '<JPMGH><JPC03>ES</JPC03><JPC05>3A</JPC05><JPC11>S1</JPC11>');
+		const result = await register({ planXml: foreign });
+		expect(errorOf(result, 'OCCTO')).toBeUndefined();
+		const [receipt] = outputOf(result, 'OCCTO') as Array<IDataObject & { warnings: Problem[] }>;
+		expect(receipt.occtoReceptionNo).toMatch(/^\d{10}$/);
+		expect(receipt.validated).toBe(true);
+		expect(receipt.warnings.map((w) => [w.path.split('/').pop(), w.severity, w.basis, w.assumption])).toEqual([
+			['JPC03', 'warning', 'assumption', 9],
+			['JPC11', 'warning', 'assumption', 9],
+		]);
+		const hints = (result.data.resultData.runData.OCCTO[0] as { hints?: Array<{ message: string }> }).hints ?? [];
+		expect(hints.map((hint) => hint.message).join('\n')).toMatch(/Plan check warning at line 4 .*<JPC03> \(BPID版\) is "ES", not 3A \[warning: ASSUMPTION 9 in mapping.ts\] \(and 1 more/);
+		expect(sim.requests.length).toBe(requestsBefore + 1);
+	});
+
+	it("the credential's Required Plan Values are enforced as errors before sending", async () => {
+		const credential = { advancedSettings: true, requiredPlanValues: 'JPMGRP/JPMGH/JPC05 = 3A' };
+		const refused = await run({ resource: 'outagePlan', operation: 'register', planSource: 'xml', planXml: validPlanXml() }, undefined, credential);
+		expect(errorOf(refused, 'OCCTO')?.message).toBe('The plan XML cannot be sent: the plan lacks <JPC05>, which the credential\'s Advanced Settings → Required Plan Values requires to be "3A"');
+		expectNoCall();
+		const foreign = swap('<JPMGH><JPC03>3A</JPC03><JPC11>3AS1</JPC11>', '<JPMGH><JPC03>ES</JPC03><JPC05>3A</JPC05><JPC11>S1</JPC11>');
+		const [sent] = outputOf(await run({ resource: 'outagePlan', operation: 'register', planSource: 'xml', planXml: foreign }, undefined, credential), 'OCCTO');
+		expect(sent).toEqual(expect.objectContaining({ validated: true, warnings: [] }));
+		expect(sim.requests.length).toBe(requestsBefore + 1);
 	});
 
 	it('a passing plan is sent once and says validated: true', async () => {

@@ -13,6 +13,8 @@ export interface OcctoApiDefinition {
 	defaultPath: string;
 	/** Whether the answer is a Base64 ZIP of XML (all but the register call). */
 	answersZip: boolean;
+	/** Whether the call submits something: once sent, any failure may hide a success, and it is never repeated. */
+	submits?: true;
 }
 
 /** SPEC: OCCTO's host for its sibling WebAPIs (FIT plans use the same host and framework). */
@@ -22,7 +24,7 @@ export const DEFAULT_BASE_URL = 'https://occtonet.occto.or.jp';
 const PREFIX = '/service/RP12/OCCTO/api';
 
 export const OCCTO_APIS: Record<OcctoApiId, OcctoApiDefinition> = {
-	BA13B101: { id: 'BA13B101', nameJa: '作業停止計画登録', defaultPath: `${PREFIX}/upload/BA13B101`, answersZip: false },
+	BA13B101: { id: 'BA13B101', nameJa: '作業停止計画登録', defaultPath: `${PREFIX}/upload/BA13B101`, answersZip: false, submits: true },
 	BA13B102: { id: 'BA13B102', nameJa: '作業停止計画取得', defaultPath: `${PREFIX}/fileDownload/BA13B102`, answersZip: true },
 	BA13B103: { id: 'BA13B103', nameJa: '作業停止計画一覧取得', defaultPath: `${PREFIX}/listDownload/BA13B103`, answersZip: true },
 	BA13B006: { id: 'BA13B006', nameJa: '作業停止計画受付ファイル一覧取得', defaultPath: `${PREFIX}/listDownload/BA13B006`, answersZip: true },
@@ -142,8 +144,11 @@ export const ENVELOPE = {
 	},
 } as const;
 
-/** Parts of the envelope the simulator (and the node, before sending) require to be present. */
+/** Parts of the envelope the simulator requires to be present. SPEC: the SBD-MSG root (EDI 共通規格).
+ * ASSUMPTION 12: the JPMGRP group with the JPMGH header and the JPTRM body under it (as in the FIT-plan clients;
+ * OCCTO's spec says some tags of its messages are not standard), so the node's checks only warn about them. */
 export const REQUIRED_ENVELOPE_PATHS = ['SBD-MSG', 'SBD-MSG/JPMGRP', 'SBD-MSG/JPMGRP/JPMGH', 'SBD-MSG/JPMGRP/JPTRM'] as const;
+/** ASSUMPTION 12: body codes every outage plan carries (JP00002 holding the 情報区分コード). Checked as warnings. */
 export const REQUIRED_BODY_CODES = ['JP00002', 'JP06110', 'JP06358'] as const;
 
 /** ASSUMPTION 6: plan divisions (plandivision). Placeholders until the real code list is known. */
@@ -189,7 +194,9 @@ export const WIRE_DEFAULTS = {
 
 /**
  * ASSUMPTION 9: where the business protocol sits in the header. The spec says JPC11 is the BPID; the node
- * writes BPID版 on its own in JPC03 and the BPID as BPID版 + 副機関コード (`3AS1`) in JPC11, and checks the same.
+ * writes BPID版 on its own in JPC03 and the BPID as BPID版 + 副機関コード (`3AS1`) in JPC11, and checks the same
+ * as a warning only. A user who knows the real layout sets it in the credential (Advanced Settings →
+ * Required Plan Values), and those values are then enforced as errors instead.
  */
 export const PLAN_HEADER_PROTOCOL = {
 	bpidVersionElement: 'JPC03',
@@ -208,7 +215,7 @@ export const PLAN_DATE_ELEMENTS: Record<string, 'YYYYMMDD' | 'YYYYMMDDHHMM' | 'Y
 	END_DATE: 'YYYYMMDD',
 };
 
-/** ASSUMPTION 11: the largest plan file OCCTO accepts on register, counted in bytes as sent (10 MB). */
+/** ASSUMPTION 11: the largest plan file OCCTO accepts on register, counted in bytes as sent (10 MB). A warning. */
 export const MAX_PLAN_BYTES = 10 * 1024 * 1024;
 
 /** SPEC (standard plan XML): what the header and body codes the checks name mean, for messages. */

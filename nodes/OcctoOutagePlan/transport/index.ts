@@ -29,6 +29,7 @@ import { readListAnswer } from './listAnswer';
 import type { CallLedger, ItemQuota, SharedState } from './callLedger';
 import { LedgerUnavailableError, openCallLedger, quotaOfReading } from './callLedger';
 import type { OcctoRequestFields } from './requestBody';
+import { MAY_HAVE_REGISTERED, maybeSubmitted, submits } from './submissionOutcome';
 import type { OcctoWireSettings } from './wireSettings';
 import { WireSettingError, readWireSettings } from './wireSettings';
 
@@ -247,7 +248,9 @@ async function exchange(
 	const verdict = judgeAnswer(response, connection.wire, connection.secrets);
 	if (!verdict.ok) {
 		if (verdict.kind === 'quota') await connection.ledger.markExhausted(connection.userId);
-		throw verdictError(this, apiId, verdict, connection.wire, itemIndex);
+		const error = verdictError(this, apiId, verdict, connection.wire, itemIndex);
+		// OCCTO refused it with a code: nothing was registered; any other failure after sending may hide a success
+		throw submits(apiId) && verdict.kind !== 'rejected' && verdict.kind !== 'quota' ? maybeSubmitted(error) : error;
 	}
 	const body = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body ?? '');
 	return { connection, resultCode: verdict.resultCode, body, quota: async () => quotaOfReading(await connection.ledger.read(connection.userId)) };
@@ -278,7 +281,11 @@ function verdictError(ctx: OcctoContextFunctions, apiId: OcctoApiId, verdict: Ex
 				itemIndex,
 				httpCode: String(verdict.statusCode),
 				message: `OCCTO answered HTTP ${verdict.statusCode} to ${apiLabel(apiId)} instead of an API answer`,
-				description: `The server (or a proxy in front of it) said: "${verdict.text || '(empty body)'}". This is usually maintenance or a network problem; try again later. The call still counts against today's quota.`,
+				description: `The server (or a proxy in front of it) said: "${verdict.text || '(empty body)'}". ${
+					submits(apiId)
+						? `If OCCTO received the plan before this answer, it was processed. ${MAY_HAVE_REGISTERED}`
+						: 'This is usually maintenance or a network problem; try again later.'
+				} The call still counts against today's quota.`,
 			});
 		case 'quota':
 			return quotaError(ctx, `OCCTO answered ${verdict.resultCode ?? 'without a result code'}: ${verdict.message}`, itemIndex);
@@ -287,7 +294,7 @@ function verdictError(ctx: OcctoContextFunctions, apiId: OcctoApiId, verdict: Ex
 				itemIndex,
 				httpCode: '200',
 				message: `OCCTO's answer to ${apiLabel(apiId)} has no "${wire.resultCodeHeader}" header, so it cannot be trusted`,
-				description: `Answer begins: "${excerpt(verdict.message)}". Check the Base URL and the API paths in the credential; if OCCTO's specification names another header, set "Result Code Header" in the credential's Advanced Settings.`,
+				description: `Answer begins: "${excerpt(verdict.message)}". ${submits(apiId) ? `${MAY_HAVE_REGISTERED} Then check` : 'Check'} the Base URL and the API paths in the credential; if OCCTO's specification names another header, set "Result Code Header" in the credential's Advanced Settings.`,
 			});
 		case 'rejected': {
 			const meaning = RESULT_CODE_MEANINGS[verdict.resultCode];
@@ -349,9 +356,35 @@ export async function callOcctoList(
 		const answer = await readListAnswer(body, { zipped, limits: options.limits, keepOriginal, wire: connection.wire });
 		return { ...answer, resultCode, quota: await quota() };
 	} catch (error) {
+		if (submits(apiId)) throw unreadableReceipt(this, apiId, resultCode, error, itemIndex);
 		if (error instanceof ListShapeError) throw shapeFailure(this, apiId, error, itemIndex);
 		throw decodeFailure(this, apiId, error, itemIndex);
 	}
+}
+
+/** A success code, then a receipt we cannot read: never "try again", never "wrong path" alone. */
+function unreadableReceipt(ctx: OcctoContextFunctions, apiId: OcctoApiId, resultCode: string, error: unknown, itemIndex: number) {
+	let arrived: string;
+	let settings: string;
+	if (error instanceof ListShapeError) {
+		const children = error.firstChildren.length ? error.firstChildren.map((name) => `<${name}>`).join(', ') : 'none';
+		arrived = `${error.message} (root element <${error.root}>, first child elements: ${children})`;
+		settings = `If this is the receipt layout in OCCTO's specification, enter its root in "List Root Elements" or its row in "Row Elements" in the credential's Advanced Settings; if it is not an OCCTO answer at all, check the Base URL and the path of ${apiId}.`;
+	} else if (error instanceof DecodeError) {
+		arrived = error.message;
+		settings = `If OCCTO's receipt comes in another form, report it with the answer so the node can read it.`;
+	} else {
+		throw error;
+	}
+	return maybeSubmitted(
+		apiError(ctx, {
+			itemIndex,
+			httpCode: '200',
+			apiCode: resultCode,
+			message: `OCCTO answered ${apiLabel(apiId)} with the success code ${resultCode}, but its receipt cannot be read: the plan may have been registered`,
+			description: `${MAY_HAVE_REGISTERED} What arrived: ${arrived}. ${settings}`,
+		}),
+	);
 }
 
 export interface OcctoDocumentAnswer {
@@ -492,5 +525,6 @@ function networkError(
 ) {
 	if (error instanceof NodeOperationError) return error; // e.g. certificate problems found by the credential
 	const failure = classifyNetworkFailure(error, apiId, connection.secrets);
-	return apiError(ctx, { itemIndex, message: networkFailureMessage(failure, apiId), description: NETWORK_FAILURE_FIX[failure.kind] });
+	const nodeError = apiError(ctx, { itemIndex, message: networkFailureMessage(failure, apiId), description: NETWORK_FAILURE_FIX[failure.kind] });
+	return failure.kind === 'maybeRegistered' ? maybeSubmitted(nodeError) : nodeError;
 }

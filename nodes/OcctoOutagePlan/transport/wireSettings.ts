@@ -5,6 +5,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { KNOWN_ROW_ELEMENTS, ROW_FIELDS, WIRE_DEFAULTS } from '../mapping';
 import type { ListShapeSettings } from '../../shared/listShape';
+import type { RequiredPlanValue } from '../validation/rules';
 
 export interface OcctoWireSettings {
 	resultCodeHeader: string;
@@ -15,6 +16,8 @@ export interface OcctoWireSettings {
 	shape: ListShapeSettings;
 	/** OCCTO element name → output key. */
 	fieldNames: ReadonlyMap<string, string>;
+	/** Elements a plan must hold with these values (the real header layout, when the user knows it). */
+	requiredPlanValues: RequiredPlanValue[];
 }
 
 export class WireSettingError extends Error {
@@ -42,6 +45,7 @@ export const DEFAULT_WIRE_SETTINGS: OcctoWireSettings = {
 		knownFields: new Set(DEFAULT_FIELD_NAMES.keys()),
 	},
 	fieldNames: DEFAULT_FIELD_NAMES,
+	requiredPlanValues: [],
 };
 
 const list = (value: unknown) =>
@@ -67,6 +71,23 @@ function parseFieldNames(text: string): Map<string, string> {
 		names.set(match[1], match[2]);
 	}
 	return names;
+}
+
+/** "ELEMENT = value" or "PATH/TO/ELEMENT = value" lines: what Validate and Register enforce as errors. */
+export function parseRequiredPlanValues(text: string): RequiredPlanValue[] {
+	const values: RequiredPlanValue[] = [];
+	for (const entry of text.split(/\n+/).map((line) => line.trim()).filter(Boolean)) {
+		const match = /^([^=\s]+)\s*=\s*(.+)$/.exec(entry);
+		const element = match?.[1].replace(/^\/+|\/+$/g, '');
+		if (!match || !element || !element.split('/').every((name) => XML_NAME.test(name))) {
+			throw new WireSettingError(
+				`"Required Plan Values" has an entry that is not "ELEMENT = value": "${entry}"`,
+				'Write one element per line, e.g. JPC11 = 3AS1 or JPMGRP/JPMGH/JPC03 = 3A (a path is counted from the root).',
+			);
+		}
+		values.push({ element, value: match[2].trim() });
+	}
+	return values;
 }
 
 function required(value: unknown, label: string, pattern: RegExp, fallback: string): string {
@@ -105,5 +126,6 @@ export function readWireSettings(credential: ICredentialDataDecryptedObject): Oc
 			knownFields: new Set(fieldNames.keys()),
 		},
 		fieldNames,
+		requiredPlanValues: parseRequiredPlanValues(String(credential.requiredPlanValues ?? '')),
 	};
 }

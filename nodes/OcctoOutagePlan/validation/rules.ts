@@ -1,5 +1,7 @@
-// The checks that are certain without OCCTO's schema: the SBD-MSG envelope, the business protocol of
-// outage plans, the required body codes and real calendar dates. Every fact comes from ../mapping.ts.
+// The plan's structure: the SBD-MSG envelope (SPEC), and what the node assumes of its header and body —
+// where the business protocol sits (ASSUMPTION 9), the group, header and body elements and the required body
+// codes (ASSUMPTION 12), date formats (ASSUMPTION 10). Assumptions only warn; the values a user configured in
+// the credential (Required Plan Values) are errors. Every fact comes from ../mapping.ts.
 import {
 	BUSINESS_PROTOCOL,
 	ENVELOPE,
@@ -9,13 +11,27 @@ import {
 	REQUIRED_BODY_CODES,
 } from '../mapping';
 import type { ScannedElement, ScannedPlan } from './scan';
-import type { PlanProblem } from './types';
+import type { PlanProblem, ProblemBasis } from './types';
+import { CONFIGURED, SPECIFICATION, assumption } from './types';
+
+/** A value the user requires in the plan (credential → Advanced Settings → Required Plan Values). */
+export interface RequiredPlanValue {
+	/** An element name (its first occurrence anywhere) or a slash-separated path from the root. */
+	element: string;
+	value: string;
+}
 
 const ENVELOPE_SHAPE = `<${ENVELOPE.root}><${ENVELOPE.group}><${ENVELOPE.header}>…</${ENVELOPE.header}><${ENVELOPE.body}>…</${ENVELOPE.body}></${ENVELOPE.group}></${ENVELOPE.root}>`;
+const LAYOUT = assumption(12);
+const HEADER_PROTOCOL = assumption(9);
+const DATE_FORMAT = assumption(10);
+/** What a warning adds to its fix: the node's guess may be wrong, and where to correct it. */
+const UNSURE = 'This is the node\'s assumption, not OCCTO\'s specification: if your plans are right as they are, ignore this warning';
 
 const label = (code: string) => (PLAN_ELEMENT_LABELS[code] ? `<${code}> (${PLAN_ELEMENT_LABELS[code]})` : `<${code}>`);
+const place = (element: ScannedElement) => ({ line: element.line, column: element.column, path: element.path });
 
-export function structureProblems(scan: ScannedPlan): PlanProblem[] {
+export function structureProblems(scan: ScannedPlan, required: readonly RequiredPlanValue[] = []): PlanProblem[] {
 	const { elements } = scan;
 	const problems: PlanProblem[] = [];
 	const root = elements[0];
@@ -27,54 +43,58 @@ export function structureProblems(scan: ScannedPlan): PlanProblem[] {
 		}
 		return undefined;
 	};
-	const missing = (parent: ScannedElement, name: string, rule: PlanProblem['rule'], fix: string): PlanProblem => ({
+	const missing = (parent: ScannedElement, name: string, rule: PlanProblem['rule'], fix: string, basis: ProblemBasis): PlanProblem => ({
 		line: parent.line,
 		column: parent.column,
 		path: `${parent.path}/${name}`,
 		rule,
 		message: `The plan lacks ${label(name)} inside <${parent.name}>`,
 		fix,
+		...basis,
 	});
 
 	if (root.name !== ENVELOPE.root) {
 		problems.push({
-			line: root.line,
-			column: root.column,
-			path: root.path,
+			...place(root),
 			rule: 'envelope',
 			message: `The plan lacks <${ENVELOPE.root}>: its root element is <${root.name}>`,
 			fix: `Wrap the plan in the ${ENVELOPE.root} envelope, ${ENVELOPE_SHAPE}, or use Plan Source "Fields (JSON)" and let the node build it.`,
+			...SPECIFICATION,
 		});
 		return problems;
 	}
+	problems.push(...requiredValueProblems(elements, root, required));
 	const group = child(root, ENVELOPE.group);
 	if (!group) {
-		problems.push(missing(root, ENVELOPE.group, 'envelope', `Put the header and body inside <${ENVELOPE.group}>: ${ENVELOPE_SHAPE}.`));
+		problems.push(missing(root, ENVELOPE.group, 'envelope', `Put the header and body inside <${ENVELOPE.group}>: ${ENVELOPE_SHAPE}. ${UNSURE}.`, LAYOUT));
 		return problems;
 	}
 	const header = child(group, ENVELOPE.header);
 	const body = child(group, ENVELOPE.body);
-	if (!header) problems.push(missing(group, ENVELOPE.header, 'envelope', `Add the header <${ENVELOPE.header}> (with the BPID) before <${ENVELOPE.body}>: ${ENVELOPE_SHAPE}.`));
-	if (!body) problems.push(missing(group, ENVELOPE.body, 'envelope', `Add the plan body <${ENVELOPE.body}> after <${ENVELOPE.header}>: ${ENVELOPE_SHAPE}.`));
+	if (!header) problems.push(missing(group, ENVELOPE.header, 'envelope', `Add the header <${ENVELOPE.header}> (with the BPID) before <${ENVELOPE.body}>: ${ENVELOPE_SHAPE}. ${UNSURE}.`, LAYOUT));
+	if (!body) problems.push(missing(group, ENVELOPE.body, 'envelope', `Add the plan body <${ENVELOPE.body}> after <${ENVELOPE.header}>: ${ENVELOPE_SHAPE}. ${UNSURE}.`, LAYOUT));
 
-	if (header) {
+	// the user's own layout replaces the assumed one
+	const assumeProtocol = required.length === 0;
+	if (header && assumeProtocol) {
 		const expected: Array<[string, string]> = [
 			[PLAN_HEADER_PROTOCOL.bpidVersionElement, BUSINESS_PROTOCOL.bpidVersion],
 			[PLAN_HEADER_PROTOCOL.bpidElement, PLAN_HEADER_PROTOCOL.bpid],
 		];
-		for (const [code, value] of expected) problems.push(...valueProblem(header, child(header, code), code, value, missing));
+		for (const [code, value] of expected) problems.push(...protocolProblem(header, child(header, code), code, value, missing, HEADER_PROTOCOL));
 	}
 	if (body) {
 		for (const code of REQUIRED_BODY_CODES) {
 			const element = child(body, code);
 			if (!element || element.text === '') {
+				const fix = `Fill in ${label(code)}; the node assumes every outage plan carries it. ${UNSURE}.`;
 				problems.push(
 					element
-						? { ...place(element), rule: 'required-code', message: `${label(code)} is empty`, fix: `Fill in ${label(code)}; OCCTO requires it in every outage plan.` }
-						: missing(body, code, 'required-code', `Add ${label(code)} to <${ENVELOPE.body}>; OCCTO requires it in every outage plan.`),
+						? { ...place(element), rule: 'required-code', message: `${label(code)} is empty`, fix, ...LAYOUT }
+						: missing(body, code, 'required-code', `Add ${label(code)} to <${ENVELOPE.body}>; the node assumes every outage plan carries it. ${UNSURE}.`, LAYOUT),
 				);
-			} else if (code === 'JP00002' && element.text !== BUSINESS_PROTOCOL.infoCategoryCode) {
-				problems.push(...valueProblem(body, element, code, BUSINESS_PROTOCOL.infoCategoryCode, missing));
+			} else if (code === 'JP00002' && assumeProtocol && element.text !== BUSINESS_PROTOCOL.infoCategoryCode) {
+				problems.push(...protocolProblem(body, element, code, BUSINESS_PROTOCOL.infoCategoryCode, missing, LAYOUT));
 			}
 		}
 		const prefix = `${body.path}/`;
@@ -89,27 +109,56 @@ export function structureProblems(scan: ScannedPlan): PlanProblem[] {
 	return problems;
 }
 
-function place(element: ScannedElement) {
-	return { line: element.line, column: element.column, path: element.path };
+/** The credential's Required Plan Values: each element present and holding exactly its value (errors). */
+function requiredValueProblems(elements: ScannedElement[], root: ScannedElement, required: readonly RequiredPlanValue[]): PlanProblem[] {
+	const problems: PlanProblem[] = [];
+	const setting = 'the credential\'s Advanced Settings → Required Plan Values';
+	for (const { element: wanted, value } of required) {
+		const isPath = wanted.includes('/');
+		const fullPath = isPath && !wanted.startsWith(`${root.name}/`) ? `${root.name}/${wanted}` : wanted;
+		const found = elements.find((element) => (isPath ? element.path === fullPath : element.name === wanted));
+		if (!found) {
+			problems.push({
+				...place(root),
+				path: isPath ? fullPath : wanted,
+				rule: 'configured',
+				message: `The plan lacks ${label(isPath ? wanted.split('/').pop() ?? wanted : wanted)}, which ${setting} requires to be "${value}"`,
+				fix: `Add it with the value ${value}, or correct ${setting} if OCCTO's specification says otherwise.`,
+				...CONFIGURED,
+			});
+		} else if (found.text !== value) {
+			problems.push({
+				...place(found),
+				rule: 'configured',
+				message: `${label(found.name)} is "${found.text}", not ${value} as ${setting} requires`,
+				fix: `Set <${found.name}> to ${value}, or correct ${setting} if OCCTO's specification says otherwise.`,
+				...CONFIGURED,
+			});
+		}
+	}
+	return problems;
 }
 
-/** A business-protocol value: present and exactly the outage plans' code. */
-function valueProblem(
+/** A business-protocol value where the node assumes it sits: present and exactly the outage plans' code. */
+function protocolProblem(
 	parent: ScannedElement,
 	element: ScannedElement | undefined,
 	code: string,
 	value: string,
-	missing: (parent: ScannedElement, name: string, rule: PlanProblem['rule'], fix: string) => PlanProblem,
+	missing: (parent: ScannedElement, name: string, rule: PlanProblem['rule'], fix: string, basis: ProblemBasis) => PlanProblem,
+	basis: ProblemBasis,
 ): PlanProblem[] {
 	const why = `outage plans use BPID版 ${BUSINESS_PROTOCOL.bpidVersion}, 副機関コード ${BUSINESS_PROTOCOL.bpidSubAgency}, 情報区分コード ${BUSINESS_PROTOCOL.infoCategoryCode}`;
-	if (!element) return [missing(parent, code, 'business-protocol', `Add <${code}>${value}</${code}> (${why}).`)];
+	const where = `${UNSURE}; if OCCTO's specification puts the business protocol elsewhere, enter it in the credential's Advanced Settings → Required Plan Values`;
+	if (!element) return [missing(parent, code, 'business-protocol', `Add <${code}>${value}</${code}> (${why}). ${where}.`, basis)];
 	if (element.text === value) return [];
 	return [
 		{
 			...place(element),
 			rule: 'business-protocol',
 			message: `${label(code)} is "${element.text}", not ${value}`,
-			fix: `Set <${code}> to ${value} (${why}).`,
+			fix: `Set <${code}> to ${value} (${why}). ${where}.`,
+			...basis,
 		},
 	];
 }
@@ -144,9 +193,11 @@ function dateProblem(element: ScannedElement, format: string): PlanProblem | und
 				? `${label(element.name)} "${value}" is not a real calendar date`
 				: `${label(element.name)} "${value}" is not a date in the form ${format}`
 			: `${label(element.name)} is empty`,
-		fix:
+		fix: `${
 			rewritten && isCalendarDigits(rewritten, digits)
 				? `Write it as ${rewritten} (${format}, Japan time).`
-				: `Write a real date as ${format} in Japan time, e.g. ${example}.`,
+				: `Write a real date as ${format} in Japan time, e.g. ${example}.`
+		} The form ${format} is the node's assumption, not OCCTO's specification: if OCCTO takes your form, ignore this warning.`,
+		...DATE_FORMAT,
 	};
 }

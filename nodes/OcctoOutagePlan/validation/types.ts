@@ -11,9 +11,29 @@ export type PlanRule =
 	| 'date'
 	| 'shift-jis'
 	| 'size'
-	| 'xsd';
+	| 'xsd'
+	| 'configured';
 
-export interface PlanProblem {
+/**
+ * What a rule rests on. Only the published specification (and what the user configured or supplied: the
+ * credential's Required Plan Values, OCCTO's XSD) may block a plan; an ASSUMPTION in mapping.ts only warns.
+ */
+export type PlanBasis = 'specification' | 'assumption' | 'credential' | 'schema';
+export type PlanSeverity = 'error' | 'warning';
+
+export interface ProblemBasis {
+	severity: PlanSeverity;
+	basis: PlanBasis;
+	/** The ASSUMPTION's number in nodes/OcctoOutagePlan/mapping.ts, where basis is 'assumption'. */
+	assumption?: number;
+}
+
+export const SPECIFICATION: ProblemBasis = { severity: 'error', basis: 'specification' };
+export const CONFIGURED: ProblemBasis = { severity: 'error', basis: 'credential' };
+export const SCHEMA: ProblemBasis = { severity: 'error', basis: 'schema' };
+export const assumption = (number: number): ProblemBasis => ({ severity: 'warning', basis: 'assumption', assumption: number });
+
+export interface PlanProblem extends ProblemBasis {
 	/** 1-based line in the plan XML (for Fields (JSON) plans: in the XML the node built from the fields). */
 	line: number;
 	/** 1-based column in characters, where the check knows it. */
@@ -26,7 +46,10 @@ export interface PlanProblem {
 }
 
 export interface PlanValidation {
+	/** No errors: Register would send it. Warnings (assumptions) do not make a plan invalid. */
 	valid: boolean;
+	errorCount: number;
+	warningCount: number;
 	/** At most MAX_REPORTED_PROBLEMS entries; problemCount is the full number. */
 	problems: PlanProblem[];
 	problemCount: number;

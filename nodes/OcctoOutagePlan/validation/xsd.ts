@@ -4,6 +4,7 @@ import type { validateXML } from 'xmllint-wasm';
 
 import type { ScannedPlan } from './scan';
 import type { PlanProblem } from './types';
+import { SCHEMA } from './types';
 
 export interface SchemaFile {
 	/** Relative path as given (binary file name, or path under the folder); includes resolve against it. */
@@ -109,6 +110,7 @@ export async function xsdProblems(xml: string, scan: ScannedPlan, schema: PlanSc
 			rule: 'xsd',
 			message: `OCCTO's schema: ${message}`,
 			fix: fixFor(message, schema.main.name),
+			...SCHEMA,
 		});
 	}
 	return problems;

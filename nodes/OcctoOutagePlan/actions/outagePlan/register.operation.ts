@@ -5,11 +5,13 @@ import type { XmlEncoding } from '../../../shared/codecs';
 import { DecodeError, encodeXml } from '../../../shared/codecs';
 import { jstSecond } from '../../../shared/japanTime';
 import { callOcctoList, getOcctoConnection } from '../../transport';
+import type { OcctoConnection } from '../../transport';
 import { setMarker } from '../../transport/activityMarkers';
+import { MAY_HAVE_REGISTERED, mayHaveSubmitted, maybeSubmitted } from '../../transport/submissionOutcome';
 import { schemaOptions } from '../../validation/schemaSource';
 import { callOptionsCollection, readOptions, toItems } from '../common';
 import { planSourceProperties, readPlanXml } from './planSource';
-import { assertValidPlan } from './validate.operation';
+import { assertValidPlan, problemsOf, warningHints } from './validate.operation';
 
 const properties: INodeProperties[] = [
 	{
@@ -42,7 +44,7 @@ const properties: INodeProperties[] = [
 			type: 'boolean',
 			default: true,
 			description:
-				'Whether to check the plan here first, as Outage Plan → Validate does (on unless turned off here). A plan with a problem is not sent, costs no call, and the error lists every problem. Turn it off only if a check is wrong for your plans.',
+				'Whether to check the plan here first, as Outage Plan → Validate does. A plan with an error (against OCCTO\'s specification, the credential\'s Required Plan Values or OCCTO\'s XSD) is not sent and costs no call; warnings (the node\'s assumptions) are sent along on the output item and shown as hints, and the plan is sent.',
 		},
 		...schemaOptions,
 	]),
@@ -56,7 +58,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const xml = await readPlanXml.call(this, itemIndex);
 	// Everything is checked here, before the call: OCCTO calls are rationed.
 	const validated = options.validateBeforeSending !== false;
-	if (validated) await assertValidPlan.call(this, itemIndex, xml, encoding, options);
+	const validation = validated ? await assertValidPlan.call(this, itemIndex, xml, encoding, options) : undefined;
+	const warnings = validation ? problemsOf(validation, 'warning') : [];
+	if (validation) this.addExecutionHints(...warningHints(validation));
 	let bytes: Buffer;
 	try {
 		bytes = encodeXml(xml, encoding);
@@ -71,25 +75,28 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	const fileName = String(options.fileName || `outage-plan-${jstSecond(new Date())}.xml`);
-	const { wire } = await getOcctoConnection.call(this);
-	const answer = await callOcctoList.call(
-		this,
-		'BA13B101',
-		{ [wire.registerFilePart]: { data: bytes, fileName, contentType: `application/xml; charset=${encoding}` } },
-		call,
-		itemIndex,
-		attachOriginal,
-	);
-	// adaptive triggers (any workflow, any worker) follow this submission from their next poll
 	const connection = await getOcctoConnection.call(this);
-	await setMarker(connection.state, 'registered', connection.userId).catch((error: Error) =>
-		this.logger.warn(`Could not mark the registration for adaptive OCCTO triggers: ${error.message}`),
-	);
+	let answer: Awaited<ReturnType<typeof callOcctoList>>;
+	try {
+		answer = await callOcctoList.call(
+			this,
+			'BA13B101',
+			{ [connection.wire.registerFilePart]: { data: bytes, fileName, contentType: `application/xml; charset=${encoding}` } },
+			call,
+			itemIndex,
+			attachOriginal,
+		);
+	} catch (error) {
+		// a failure that may hide a registration is followed like one
+		if (mayHaveSubmitted(error)) await markRegistered(this, connection);
+		throw error;
+	}
+	await markRegistered(this, connection);
 	if (answer.rows.length !== 1) throw receiptError(this, answer, itemIndex);
 	const [result] = answer.rows;
 	return await toItems.call(
 		this,
-		[{ ...result, resultCode: answer.resultCode, fileName, encoding, bytesSent: bytes.length, validated }],
+		[{ ...result, resultCode: answer.resultCode, fileName, encoding, bytesSent: bytes.length, validated, warnings }],
 		answer,
 		attachOriginal,
 		itemIndex,
@@ -97,12 +104,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	);
 }
 
+/** Adaptive triggers (any workflow, any worker) follow this submission from their next poll. */
+async function markRegistered(ctx: IExecuteFunctions, connection: OcctoConnection): Promise<void> {
+	await setMarker(connection.state, 'registered', connection.userId).catch((error: Error) =>
+		ctx.logger.warn(`Could not mark the registration for adaptive OCCTO triggers: ${error.message}`),
+	);
+}
+
 /** The plan went out: a receipt we cannot read must say so, never pass as a registration without a number. */
 function receiptError(ctx: IExecuteFunctions, answer: { rows: IDataObject[]; path: string[] }, itemIndex: number) {
-	return new NodeApiError(ctx.getNode(), {} as JsonObject, {
-		itemIndex,
-		httpCode: '200',
-		message: `OCCTO accepted the outage plan, but its receipt holds ${answer.rows.length === 0 ? 'no row' : `${answer.rows.length} rows`} instead of one`,
-		description: `The receipt's <${answer.path.join('/')}> could not be read as one registration. The plan may have been registered: check Submission → Get Many before registering it again.`,
-	});
+	return maybeSubmitted(
+		new NodeApiError(ctx.getNode(), {} as JsonObject, {
+			itemIndex,
+			httpCode: '200',
+			message: `OCCTO accepted the outage plan, but its receipt holds ${answer.rows.length === 0 ? 'no row' : `${answer.rows.length} rows`} instead of one: the plan may have been registered`,
+			description: `The receipt's <${answer.path.join('/')}> could not be read as one registration. ${MAY_HAVE_REGISTERED}`,
+		}),
+	);
 }
