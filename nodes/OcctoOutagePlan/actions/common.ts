@@ -59,7 +59,7 @@ export function callOptionsCollection(extra: INodeProperties[] = []): INodePrope
 				typeOptions: { minValue: 1, maxValue: 1000 },
 				default: DEFAULT_STOP_BEFORE,
 				description:
-					'Refuse to call OCCTO once this many of the 1000 daily calls (per user ID, counted in this n8n process) are used, leaving the rest for urgent work',
+					'Refuse to call OCCTO once this many of the 1000 daily calls are used for this user ID, leaving the rest for urgent work. Counted in the call ledger the credential chooses ("Call Ledger": a file in the n8n user folder, or n8n\'s Redis in queue mode), so every workflow, worker and restart on this n8n counts together; calls made outside n8n are not seen — align with Call Quota → Set.',
 			},
 			{
 				displayName: 'Timeout (Seconds)',
