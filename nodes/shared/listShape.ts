@@ -18,6 +18,8 @@ export interface ListShapeSettings {
 export interface ListRow {
 	element: string;
 	value: XmlObject;
+	/** Its fields are stored under their output keys already (ElementBuilder's field keys). */
+	renamed: boolean;
 }
 
 export type ListShape = { kind: 'rows'; path: string[]; rows: ListRow[] } | { kind: 'empty'; path: string[] };
@@ -119,8 +121,9 @@ function rowsOf(elements: TopLevelElement[], path: string[], fail: (message: str
 	}
 	const rows: ListRow[] = [];
 	for (const element of elements) {
-		if (typeof element.value === 'object' && !Array.isArray(element.value)) rows.push({ element: element.name, value: element.value });
-		else if (element.value === '') rows.push({ element: element.name, value: {} });
+		const renamed = element.renamed === true;
+		if (typeof element.value === 'object' && !Array.isArray(element.value)) rows.push({ element: element.name, value: element.value, renamed });
+		else if (element.value === '') rows.push({ element: element.name, value: {}, renamed });
 		else throw fail(`${tag(element.name)} in ${where} holds text ("${excerpt(String(element.value))}") where a row's fields should be`);
 	}
 	if (rows.every((row) => !isRecord(row.value))) throw fail(`the ${tag(rows[0].element)} elements in ${where} are all empty: rows without fields`);
@@ -134,7 +137,8 @@ function rowsByName(document: StreamedDocument, settings: ListShapeSettings, fai
 	const take = (element: TopLevelElement) => {
 		seen.add(element.name);
 		if (!wanted.has(element.name)) return false;
-		rows.push({ element: element.name, value: typeof element.value === 'object' && !Array.isArray(element.value) ? element.value : {} });
+		const renamed = element.renamed === true;
+		rows.push({ element: element.name, value: typeof element.value === 'object' && !Array.isArray(element.value) ? element.value : {}, renamed });
 		return true;
 	};
 	for (const element of document.children) {

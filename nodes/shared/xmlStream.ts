@@ -11,6 +11,8 @@ import { DecodeError, PROTOTYPE_METHOD_NAMES, inertName } from './codecs';
 export interface TopLevelElement {
 	name: string;
 	value: XmlValue;
+	/** Its direct children are stored under their output keys already (ElementBuilder's field keys). */
+	renamed?: boolean;
 }
 
 /** What a whole document leaves behind: the root's name and text, and the elements under it in order. */
@@ -31,8 +33,28 @@ export class ElementBuilder {
 	private readonly objects: Array<XmlObject | undefined> = [];
 	private readonly texts: string[] = [];
 	private readonly keys = new Map<string, string>();
+	/** Output keys for the fields of top-level elements (a list's rows), applied as they close. */
+	private readonly fieldKeys: ReadonlyMap<string, string> | undefined;
+	private readonly outputKeys: ReadonlySet<string>;
+	/**
+	 * False when renaming while building could differ from renaming afterwards (an element literally named like an
+	 * output key, e.g. <status> beside <STAT>): the caller then builds the document again without field keys.
+	 */
+	fieldsRenamed = true;
 
-	constructor(private readonly onTopLevel?: (element: TopLevelElement) => void) {}
+	/**
+	 * `fieldKeys`: XML name → output key for the children of every top-level element but the first, which may be
+	 * a wrapper around the rows (a lone wrapper's children are rows, not fields) and is renamed afterwards like
+	 * any row. A list of 50,000 rows then needs no second, renamed copy of each row.
+	 */
+	constructor(
+		private readonly onTopLevel?: (element: TopLevelElement) => void,
+		fieldKeys?: ReadonlyMap<string, string>,
+	) {
+		const oneToOne = fieldKeys !== undefined && new Set(fieldKeys.values()).size === fieldKeys.size;
+		this.fieldKeys = oneToOne ? fieldKeys : undefined;
+		this.outputKeys = new Set(this.fieldKeys?.values());
+	}
 
 	private key(name: string): string {
 		let key = this.keys.get(name);
@@ -41,6 +63,11 @@ export class ElementBuilder {
 			this.keys.set(name, key);
 		}
 		return key;
+	}
+
+	/** Whether the top-level element being built (or just closed) has its fields renamed: any but the first. */
+	private renaming(): boolean {
+		return this.fieldKeys !== undefined && this.document.children.length > 0;
 	}
 
 	open(name: string, attributes: Record<string, string>): void {
@@ -76,16 +103,22 @@ export class ElementBuilder {
 			value = object;
 		}
 		if (depth === 1) {
-			const element = { name, value };
+			const element: TopLevelElement = this.fieldKeys ? { name, value, renamed: this.renaming() } : { name, value };
 			this.document.children.push(element);
 			this.onTopLevel?.(element);
 			return;
 		}
+		let key = name;
+		if (depth === 2 && this.renaming()) {
+			const mapped = this.fieldKeys!.get(name);
+			if (mapped !== undefined) key = mapped;
+			else if (this.outputKeys.has(name)) this.fieldsRenamed = false;
+		}
 		const siblings = (this.objects[depth - 1] ??= {});
-		const existing = siblings[name];
-		if (existing === undefined || !Object.prototype.hasOwnProperty.call(siblings, name)) siblings[name] = value;
+		const existing = siblings[key];
+		if (existing === undefined || !Object.prototype.hasOwnProperty.call(siblings, key)) siblings[key] = value;
 		else if (Array.isArray(existing)) existing.push(value);
-		else siblings[name] = [existing, value];
+		else siblings[key] = [existing, value];
 	}
 }
 

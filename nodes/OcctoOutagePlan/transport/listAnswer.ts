@@ -31,9 +31,15 @@ export interface ListAnswer {
 	zipBytes?: Buffer;
 }
 
+/** Rows with our keys: rows the builder already stored under them are completed in place, the others copied. */
 export function mapRows(shape: ListShape, fieldNames: ReadonlyMap<string, string>): IDataObject[] {
 	if (shape.kind === 'empty') return [];
-	return shape.rows.map(({ element, value }) => {
+	return shape.rows.map(({ element, value, renamed }) => {
+		if (renamed) {
+			const row = value as IDataObject;
+			row[ROW_ELEMENT_KEY] = element;
+			return row;
+		}
 		const row: IDataObject = {};
 		for (const key in value) row[fieldNames.get(key) ?? key] = value[key] as IDataObject;
 		row[ROW_ELEMENT_KEY] = element;
@@ -43,7 +49,16 @@ export function mapRows(shape: ListShape, fieldNames: ReadonlyMap<string, string
 
 export async function readListAnswer(body: Buffer, options: ListAnswerOptions): Promise<ListAnswer> {
 	const wire = options.wire ?? DEFAULT_WIRE_SETTINGS;
-	const reader = new StreamingXmlReader(new ElementBuilder());
+	// rows named in the credential may sit anywhere: their fields are renamed afterwards, as are a wrapper's rows
+	const renameWhileBuilding = wire.shape.rowElements.length === 0;
+	// an element literally named like an output key: build again the plain way, so the result cannot differ
+	return (await readOnce(body, options, wire, renameWhileBuilding)) ?? (await readOnce(body, options, wire, false))!;
+}
+
+/** One pass; undefined when renaming while building could have changed the result (see ElementBuilder.fieldsRenamed). */
+async function readOnce(body: Buffer, options: ListAnswerOptions, wire: OcctoWireSettings, renameWhileBuilding: boolean): Promise<ListAnswer | undefined> {
+	const builder = new ElementBuilder(undefined, renameWhileBuilding ? wire.fieldNames : undefined);
+	const reader = new StreamingXmlReader(builder);
 	const write = (text: string) => reader.write(text);
 	let fileName: string | undefined;
 	let xmlBytes: Buffer | undefined;
@@ -55,7 +70,9 @@ export async function readListAnswer(body: Buffer, options: ListAnswerOptions): 
 		streamXmlBytes(body, write);
 		xmlBytes = body;
 	}
-	const shape = findRows(reader.close(), wire.shape);
+	const document = reader.close();
+	if (!builder.fieldsRenamed) return undefined;
+	const shape = findRows(document, wire.shape);
 	return {
 		rows: mapRows(shape, wire.fieldNames),
 		path: shape.path,

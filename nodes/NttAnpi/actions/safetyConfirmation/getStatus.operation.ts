@@ -59,9 +59,11 @@ interface Question {
 
 const noValue = (value: unknown) => (NO_VALUE.has(value) ? null : value);
 
-function simplify(row: IDataObject): IDataObject {
-	const out: IDataObject = {};
-	for (const [key, value] of Object.entries(row)) {
+/** Writes the row into `out` (simplified or as it came): one object per person, not a copy of a copy. */
+function copyRow(out: IDataObject, row: IDataObject, simplified: boolean): IDataObject {
+	if (!simplified) return Object.assign(out, row);
+	for (const key in row) {
+		const value = row[key];
 		out[key] = Array.isArray(value) ? value.map((v) => (typeof v === 'object' ? v : noValue(v))) : (noValue(value) as IDataObject[keyof IDataObject]);
 	}
 	out.answerState = ENUMS.ansstatus[String(row.ansstatus)] ?? null;
@@ -97,6 +99,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const limits = callLimits.call(this, itemIndex);
 
 	const people: IDataObject[] = [];
+	const joined: IDataObject[][] = [];
 	const byAnswerState: Record<string, number> = {};
 	const byQuestion: Record<string, Record<string, number>> = {};
 	let header: IDataObject = {};
@@ -124,9 +127,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					}
 					continue;
 				}
-				const person: IDataObject = simplified ? simplify(row) : { ...row };
-				if (options.joinAnswers === true) person.answers = joinAnswers(row, questList);
-				people.push(person);
+				// kept as parsed; each becomes its item once, when the thread header is known
+				if (options.joinAnswers === true) joined.push(joinAnswers(row, questList));
+				people.push(row);
 			}
 		},
 	);
@@ -138,8 +141,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		);
 	}
-	return items(
-		people.map((person) => ({ ...thread, ...person, ...usage })),
-		itemIndex,
-	);
+	const out: INodeExecutionData[] = new Array(people.length);
+	for (let i = 0; i < people.length; i++) {
+		const json = copyRow({ ...thread }, people[i], simplified);
+		if (joined.length) json.answers = joined[i];
+		out[i] = { json: Object.assign(json, usage), pairedItem: { item: itemIndex } };
+		people[i] = undefined as unknown as IDataObject; // the parsed row can go as soon as its item exists
+	}
+	return out;
 }
