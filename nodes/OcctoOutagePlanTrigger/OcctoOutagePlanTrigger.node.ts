@@ -12,22 +12,33 @@ import { jstDate } from '../shared/japanTime';
 import { pollsPerDay } from '../shared/pollSchedule';
 import { withPollGuard } from '../shared/pollGuard';
 import { useSharedPollLocks } from '../shared/sharedPollLocks';
-import { DEFAULT_STOP_BEFORE, documentToJson, requireField } from '../OcctoOutagePlan/actions/common';
+import { DEFAULT_STOP_BEFORE, documentToJson } from '../OcctoOutagePlan/actions/common';
 import { DEFAULT_ZIP_LIMITS } from '../shared/codecs';
-import { PARAM, SUBMISSION_STATUS } from '../OcctoOutagePlan/mapping';
-import type { OcctoCallOptions } from '../OcctoOutagePlan/transport';
+import { PARAM, ROW_ELEMENT_KEY } from '../OcctoOutagePlan/mapping';
+import type { OcctoCallOptions, OcctoConnection } from '../OcctoOutagePlan/transport';
 import { apiLabel, callOcctoDocument, callOcctoList, getOcctoConnection } from '../OcctoOutagePlan/transport';
 import { setMarker, readMarker } from '../OcctoOutagePlan/transport/activityMarkers';
 import { testOcctoCredential } from '../OcctoOutagePlan/transport/credentialTest';
 import type { ActiveHours, AdaptiveState } from './adaptivePolling';
-import { decideCall, estimateCalls, parseActiveHours, recordCall } from './adaptivePolling';
+import { callsToday, countCall, decideCall, estimateCalls, parseActiveHours, recordCall } from './adaptivePolling';
+import type { KeyFields, TriggerList } from './keyFields';
+import { KeyFieldError, decideKeyFields, normalizedRow, renamedFields, rowState, sameStatus, submissionState } from './keyFields';
 import { quotaOfReading } from '../OcctoOutagePlan/transport/callLedger';
 
 type Event = 'submissionStatusChanged' | 'planChanged' | 'certificateExpiring';
 
 interface Cursor extends AdaptiveState {
-	/** Receipt number → status (submissions) or last-updated time (plans). */
+	/** Row key → status (submissions) or last-updated time (plans). Submissions are keyed by receipt number. */
 	seen?: Record<string, string>;
+	/**
+	 * How the plan trigger keys `seen`: 2 = plan division + receipt number ("1/2000000001"). Absent: a cursor
+	 * from before, keyed by receipt number alone, which the next poll reads and rewrites (no event lost or repeated).
+	 */
+	seenKeys?: 2;
+	/** The key fields decided from the rows (and for which list), so a later list cannot change the decision. */
+	keyFields?: KeyFields & { list: TriggerList };
+	/** Rows whose detail calls did not fit in a poll (Daily Call Budget, per-poll cap): kept unseen, emitted by a later poll. */
+	deferred?: string[];
 	/** Japan-time day the certificate warning last fired. */
 	warnedOn?: string;
 }
@@ -35,9 +46,31 @@ interface Cursor extends AdaptiveState {
 
 const adaptiveOnly = { show: { pollingMode: ['adaptive'], event: ['submissionStatusChanged', 'planChanged'] } };
 
-const CALL_OPTIONS: OcctoCallOptions = { limits: DEFAULT_ZIP_LIMITS, stopBefore: DEFAULT_STOP_BEFORE, timeoutMs: 60_000 };
-/** Longest a poll may hold the overlap guard: a list call and a few detail calls of at most 60 s each. */
-const POLL_LEASE_MS = 15 * 60_000;
+/** Longest one OCCTO call may take (the whole call, answer included). */
+const CALL_TIMEOUT_MS = 60_000;
+const CALL_OPTIONS: OcctoCallOptions = { limits: DEFAULT_ZIP_LIMITS, stopBefore: DEFAULT_STOP_BEFORE, timeoutMs: CALL_TIMEOUT_MS };
+/** Detail calls (BA13B007 error details, BA13B102 plans) one poll may make; the rest wait for the next poll. */
+export const MAX_DETAIL_CALLS_PER_POLL = 10;
+/** Time kept for what a poll does besides its calls: the ledger, markers, decoding, emitting. */
+const POLL_MARGIN_MS = 2 * 60_000;
+/**
+ * Longest a poll may hold the overlap guard: its list call and every detail call it may make, each at most
+ * CALL_TIMEOUT_MS, plus the margin (13 minutes). A poll also stops making detail calls when the next one
+ * could end past the lease (deferring them), so even a slow store cannot make it outlive its lease.
+ */
+export const POLL_LEASE_MS = CALL_TIMEOUT_MS * (1 + MAX_DETAIL_CALLS_PER_POLL) + POLL_MARGIN_MS;
+/** Kept free before the end of n8n's own poll budget (n8n 2.x abandons a poll that outlives it). */
+const ENGINE_BUDGET_MARGIN_MS = 30_000;
+
+/**
+ * Time after the poll's start by which its last detail call must have ended: within the lease, and within the
+ * poll budget n8n 2.x gives a poll (getPollBudgetMs; absent on n8n 1.x).
+ */
+function detailCallDeadlineMs(ctx: IPollFunctions): number {
+	const engineBudget = (ctx as { getPollBudgetMs?: () => number }).getPollBudgetMs?.();
+	const lease = POLL_LEASE_MS - POLL_MARGIN_MS;
+	return typeof engineBudget === 'number' && engineBudget > 0 ? Math.min(lease, engineBudget - ENGINE_BUDGET_MARGIN_MS) : lease;
+}
 
 const pollingModes = [
 	{
@@ -72,12 +105,13 @@ export class OcctoOutagePlanTrigger implements INodeType {
 					{
 						name: 'Submission Status Changed',
 						value: 'submissionStatusChanged',
-						description: '作業停止計画受付ファイル一覧取得, BA13B006: a submission is new or its status changed (受付中 → 受付完了 / 提出エラー). One call per poll.',
+						description:
+							'作業停止計画受付ファイル一覧取得, BA13B006: a submission is new or its status changed (受付中 → 受付完了 / 提出エラー). One list call per poll, plus one call per new 提出エラー for its details.',
 					},
 					{
 						name: 'New or Updated Outage Plan',
 						value: 'planChanged',
-						description: '作業停止計画一覧取得, BA13B103: a plan appeared or was updated. One call per poll.',
+						description: '作業停止計画一覧取得, BA13B103: a plan appeared or was updated. One list call per poll (plus one per plan with "Fetch Each Plan").',
 					},
 					{
 						name: 'Client Certificate Expiring',
@@ -116,7 +150,7 @@ export class OcctoOutagePlanTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Adaptive polling calls OCCTO only while a submission is 受付中, after a plan is registered or accepted through this package (any workflow or worker), and once per Quiet Interval otherwise. With polls every 5 minutes and a 60-minute Quiet Interval: about 24 calls on a day without submissions, and each submission adds its follow-up polls; never more than the Daily Call Budget.',
+					'Adaptive polling calls OCCTO only while a submission is 受付中, after a plan is registered or accepted through this package (any workflow or worker), and once per Quiet Interval otherwise. With polls every 5 minutes and a 60-minute Quiet Interval: about 24 list calls on a day without submissions; each submission adds its follow-up polls, and each 提出エラー (or fetched plan) one detail call. All of them count against the Daily Call Budget, which the trigger never passes: detail calls that would pass it wait for a later poll, and their events with them.',
 				name: 'adaptiveNotice',
 				type: 'notice',
 				default: '',
@@ -138,7 +172,7 @@ export class OcctoOutagePlanTrigger implements INodeType {
 				typeOptions: { minValue: 1, maxValue: 1000 },
 				default: 500,
 				description:
-					'Most OCCTO calls a day this trigger may plan to spend (OCCTO allows 1000 for all your workflows together). A schedule that would need more is refused.',
+					`Most OCCTO calls a day (Japan time) this trigger makes, list and detail calls together (OCCTO allows 1000 for all your workflows together). A schedule whose list calls alone would need more is refused; detail calls that would pass it, or more than ${MAX_DETAIL_CALLS_PER_POLL} in one poll, wait for a later poll, and their events with them.`,
 				displayOptions: { hide: { event: ['certificateExpiring'] } },
 			},
 			{
@@ -170,14 +204,14 @@ export class OcctoOutagePlanTrigger implements INodeType {
 						name: 'fetchErrorDetails',
 						type: 'boolean',
 						default: true,
-						description: 'Whether to call 作業停止計画受信確認メッセージ取得 (BA13B007) for each new 提出エラー and add its errors (one call each)',
+						description: 'Whether to call 作業停止計画受信確認メッセージ取得 (BA13B007) for each new 提出エラー and add its errors (one call each, counted in the Daily Call Budget)',
 					},
 					{
 						displayName: 'Fetch Each Plan',
 						name: 'fetchPlans',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to call 作業停止計画取得 (BA13B102) for each new or updated plan and add it as JSON (one call each)',
+						description: 'Whether to call 作業停止計画取得 (BA13B102) for each new or updated plan and add it as JSON (one call each, counted in the Daily Call Budget)',
 					},
 				],
 			},
@@ -193,16 +227,18 @@ export class OcctoOutagePlanTrigger implements INodeType {
 	}
 
 	async pollOnce(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const startedAt = Date.now(); // real time, for the lease (the adaptive clock may be moved by tests)
 		const event = this.getNodeParameter('event') as Event;
 		const manual = this.getMode() === 'manual';
-		const cursor = this.getWorkflowStaticData('node') as Cursor;
-		if (event === 'certificateExpiring') return await certificateExpiring.call(this, cursor, manual);
+		const stored = this.getWorkflowStaticData('node') as Cursor;
+		if (event === 'certificateExpiring') return await certificateExpiring.call(this, stored, manual);
 
 		const budget = this.getNodeParameter('dailyBudget', 500) as number;
 		const perDay = pollsPerDay(this.getNodeParameter('pollTimes', {}) as IDataObject);
 		const adaptive = this.getNodeParameter('pollingMode', 'everyPoll') === 'adaptive';
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const isSubmissions = event === 'submissionStatusChanged';
+		const list: TriggerList = isSubmissions ? 'submissions' : 'plans';
 		let activeHours: ActiveHours | undefined;
 		try {
 			activeHours = adaptive ? parseActiveHours(options.activeHours) : undefined;
@@ -232,79 +268,196 @@ export class OcctoOutagePlanTrigger implements INodeType {
 		const extra = { certificate: connection.certificate };
 		const apiId = isSubmissions ? 'BA13B006' : 'BA13B103';
 		const now = clock.now();
-		if (adaptive && !manual) {
-			const decision = decideCall({
-				now,
-				state: cursor,
-				pending: isSubmissions && Object.values(cursor.seen ?? {}).includes(SUBMISSION_STATUS.receiving.code),
-				markedAt: await readMarker(connection.state, isSubmissions ? 'registered' : 'plansChanged', connection.userId),
-				quietMs: quietMinutes * 60_000,
-				activeHours,
-				dailyBudget: budget,
-			});
-			if (!decision.call) {
-				this.logger.debug(`OCCTO Outage Plan Trigger: no call this poll (${decision.reason}); typical ${estimate.quiet}, at most ${estimate.worstCase} calls a day`);
+		const deferredBefore = stored.deferred ?? [];
+		if (!manual) {
+			const spent = callsToday(stored, now);
+			if (adaptive) {
+				const decision = decideCall({
+					now,
+					state: stored,
+					pending: (isSubmissions && Object.values(stored.seen ?? {}).some((value) => submissionState(value) === 'receiving')) || deferredBefore.length > 0,
+					markedAt: await readMarker(connection.state, isSubmissions ? 'registered' : 'plansChanged', connection.userId),
+					quietMs: quietMinutes * 60_000,
+					activeHours,
+					dailyBudget: budget,
+				});
+				if (!decision.call) {
+					this.logger.debug(`OCCTO Outage Plan Trigger: no call this poll (${decision.reason}); typical ${estimate.quiet}, at most ${estimate.worstCase} list calls a day`);
+					return null;
+				}
+				this.logger.debug(`OCCTO Outage Plan Trigger: calling ${apiId} (${decision.reason})`);
+			} else if (spent >= budget) {
+				// detail calls used up what the list calls left: the rest of the day waits (nothing is lost)
+				this.logger.info(`OCCTO Outage Plan Trigger: no call this poll: the Daily Call Budget of ${budget} is spent for today (Japan time)`);
 				return null;
 			}
-			this.logger.debug(`OCCTO Outage Plan Trigger: calling ${apiId} (${decision.reason})`);
-		}
-		if (!manual) recordCall(cursor, now);
-		const answer = await callOcctoList.call(this, apiId, {}, CALL_OPTIONS);
-		const rows = answer.rows;
-		if (answer.empty) this.logger.info(`OCCTO returned an empty list for ${apiLabel(apiId)}`);
-		// without these fields every row would look unchanged (or new) on every poll: refuse rather than guess
-		const markerField = isSubmissions ? 'status' : 'lastUpdatedAt';
-		requireField.call(this, rows, 'occtoReceptionNo', 'This trigger', 0);
-		requireField.call(this, rows, markerField, 'This trigger', 0);
-		const marker = (row: IDataObject) => String(row[markerField]);
-
-		if (manual) {
-			// a test run shows what an event looks like without moving the cursor
-			const sample = rows.slice(-3);
-			// …and what these settings will spend, since the panel can only show a fixed text
-			const spend = adaptive
-				? { pollingMode: 'adaptive', quietDay: estimate.quiet, atMost: estimate.worstCase, pollsPerDay: perDay }
-				: { pollingMode: 'everyPoll', everyDay: perDay, pollsPerDay: perDay };
-			const items = sample.length ? sample : [{ note: 'No submissions or plans listed yet: this is what the trigger will spend.' }];
-			return [items.map((row) => ({ json: { ...row, ...extra, quota: answer.quota, estimatedCallsPerDay: spend } }))];
-		}
-		const firstRun = cursor.seen === undefined;
-		const seen = cursor.seen ?? {};
-		const changed = rows.filter((row) => seen[String(row.occtoReceptionNo)] !== marker(row));
-		// the cursor moves only once everything below succeeded, so a failed detail call loses no event
-		const nextSeen = Object.fromEntries(rows.map((row) => [String(row.occtoReceptionNo), marker(row)]));
-		if ((firstRun && options.emitExisting !== true) || !changed.length) {
-			cursor.seen = nextSeen;
-			return null;
 		}
 
-		const out: INodeExecutionData[] = [];
-		for (const row of changed) {
-			const json: IDataObject = { ...row, previous: seen[String(row.occtoReceptionNo)] ?? null, ...extra };
-			if (isSubmissions && options.fetchErrorDetails !== false && row.status === SUBMISSION_STATUS.error.code) {
-				const details = await callOcctoList.call(this, 'BA13B007', { [PARAM.receptionNo]: String(row.occtoReceptionNo) }, CALL_OPTIONS);
-				json.errors = details.rows;
+		// copy, then commit: the stored cursor changes only once the poll succeeded (its call count excepted)
+		const next: Cursor = { ...stored };
+		if (!manual) recordCall(next, now);
+		let succeeded = false;
+		try {
+			const result = await pollList.call(this, { list, apiId, manual, adaptive, budget, perDay, estimate, options, stored, next, now, startedAt, extra, connection });
+			if (!manual) commit(stored, next); // a test run moves nothing
+			succeeded = true;
+			return result;
+		} finally {
+			if (!succeeded && !manual) {
+				// OCCTO counts failed calls too, and so does the budget; the event cursor stays where it was
+				stored.calls = next.calls;
+				stored.lastCallAt = next.lastCallAt;
 			}
-			if (!isSubmissions && options.fetchPlans === true) {
+		}
+	}
+}
+
+interface PollInput {
+	list: TriggerList;
+	apiId: 'BA13B006' | 'BA13B103';
+	manual: boolean;
+	adaptive: boolean;
+	budget: number;
+	perDay: number;
+	estimate: ReturnType<typeof estimateCalls>;
+	options: IDataObject;
+	/** The cursor as stored (read only here). */
+	stored: Cursor;
+	/** The copy this poll writes; committed by the caller when the poll succeeds. */
+	next: Cursor;
+	now: number;
+	startedAt: number;
+	extra: IDataObject;
+	connection: OcctoConnection;
+}
+
+/** Makes `target` (workflow static data, kept by reference) equal to `source`. */
+function commit(target: Cursor, source: Cursor): void {
+	for (const key of Object.keys(target) as Array<keyof Cursor>) if (!(key in source) || source[key] === undefined) delete target[key];
+	Object.assign(target, source);
+}
+
+async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeExecutionData[][] | null> {
+	const { list, apiId, manual, adaptive, budget, perDay, estimate, options, stored, next, now, startedAt, extra, connection } = input;
+	const isSubmissions = list === 'submissions';
+	const answer = await callOcctoList.call(this, apiId, {}, CALL_OPTIONS);
+	const rows = answer.rows;
+	if (answer.empty) this.logger.info(`OCCTO returned an empty list for ${apiLabel(apiId)}`);
+
+	// without its key fields every row would look unchanged (or new) on every poll: find them, or refuse rather than guess
+	const previousFields = stored.keyFields?.list === list ? stored.keyFields : undefined;
+	let fields: KeyFields | undefined;
+	try {
+		fields = decideKeyFields(rows, list, previousFields) ?? previousFields;
+	} catch (error) {
+		if (!(error instanceof KeyFieldError)) throw new NodeOperationError(this.getNode(), error as Error);
+		throw new NodeOperationError(this.getNode(), error.message, {
+			description: `${error.fix}${error.candidates.length ? ` Candidates found: ${error.candidates.join(', ')}.` : ''}`,
+		});
+	}
+	if (fields) {
+		const renamed = renamedFields(fields, list);
+		if (renamed.length && !previousFields) this.logger.info(`OCCTO Outage Plan Trigger: key fields found by content: ${renamed.join(', ')}`);
+		const { receptionNo, marker, statusName, planDivision } = fields;
+		next.keyFields = { list, receptionNo, marker, ...(statusName !== undefined ? { statusName } : {}), ...(planDivision !== undefined ? { planDivision } : {}) };
+	}
+	const normalized = (row: IDataObject) => (fields ? normalizedRow(row, fields, list) : row);
+
+	if (manual) {
+		// a test run shows what an event looks like without moving the cursor
+		const sample = rows.slice(-3).map(normalized);
+		// …and what these settings will spend, since the panel can only show a fixed text
+		const spend = adaptive
+			? { pollingMode: 'adaptive', quietDay: estimate.quiet, atMost: estimate.worstCase, pollsPerDay: perDay }
+			: { pollingMode: 'everyPoll', everyDay: perDay, pollsPerDay: perDay };
+		const items = sample.length ? sample : [{ note: 'No submissions or plans listed yet: this is what the trigger will spend.' }];
+		return [items.map((row) => ({ json: { ...row, ...extra, quota: answer.quota, estimatedCallsPerDay: spend } }))];
+	}
+	if (!fields) {
+		// an empty list and nothing decided before: nothing to key on yet, nothing to emit
+		next.seen = {};
+		next.deferred = undefined;
+		if (!isSubmissions) next.seenKeys = 2;
+		return null;
+	}
+	const keyFields = fields;
+	const marker = (row: IDataObject) => String(row[keyFields.marker]);
+	const receipt = (row: IDataObject) => String(row[keyFields.receptionNo]);
+	// plans are keyed by plan division + receipt number; submissions by receipt number
+	const keyOf = (row: IDataObject) =>
+		!isSubmissions && keyFields.planDivision !== undefined ? `${String(row[keyFields.planDivision])}/${receipt(row)}` : receipt(row);
+	const firstRun = stored.seen === undefined;
+	const seen = stored.seen ?? {};
+	const legacyKeys = !isSubmissions && stored.seenKeys !== 2; // a cursor keyed by receipt number alone
+	const before = (row: IDataObject): string | undefined => seen[keyOf(row)] ?? (legacyKeys ? seen[receipt(row)] : undefined);
+	const unchanged = (row: IDataObject) => (isSubmissions ? sameStatus(before(row), marker(row)) : before(row) === marker(row));
+	const changed = rows.filter((row) => !unchanged(row));
+	const nextSeen: Record<string, string> = {};
+	// an unchanged row keeps the value it was seen with (a decision that moved from code to name repeats nothing)
+	for (const row of rows) nextSeen[keyOf(row)] = unchanged(row) ? (before(row) as string) : marker(row);
+	if (!isSubmissions) next.seenKeys = 2;
+	if ((firstRun && options.emitExisting !== true) || !changed.length) {
+		next.seen = nextSeen;
+		next.deferred = undefined;
+		return null;
+	}
+
+	const needsDetails = (row: IDataObject) =>
+		isSubmissions ? options.fetchErrorDetails !== false && rowState(row, keyFields) === 'error' : options.fetchPlans === true;
+	if (!isSubmissions && options.fetchPlans === true && keyFields.planDivision === undefined) {
+		throw new NodeOperationError(this.getNode(), '"Fetch Each Plan" needs the plan division of each plan, which OCCTO\'s rows do not have under "planDivision"', {
+			description: `Map its element in "Field Names" in the OCCTO credential's Advanced Settings (e.g. THE_ELEMENT = planDivision), or turn "Fetch Each Plan" off. A <${String(rows[0][ROW_ELEMENT_KEY])}> row holds: ${Object.keys(rows[0]).filter((name) => name !== ROW_ELEMENT_KEY).join(', ')}.`,
+		});
+	}
+	// every detail call counts against the Daily Call Budget; those that do not fit wait for the next poll
+	let allowance = Math.min(MAX_DETAIL_CALLS_PER_POLL, budget - callsToday(next, now));
+	const deadline = detailCallDeadlineMs(this);
+	const out: INodeExecutionData[] = [];
+	const deferred: string[] = [];
+	for (const row of changed) {
+		const key = keyOf(row);
+		const json: IDataObject = { ...normalized(row), previous: before(row) ?? null, ...extra };
+		if (needsDetails(row)) {
+			// the lease (and n8n's poll budget) must outlast the poll: no detail call that could end past it
+			if (allowance <= 0 || Date.now() - startedAt + CALL_TIMEOUT_MS > deadline) {
+				deferred.push(key);
+				const kept = before(row);
+				if (kept === undefined) delete nextSeen[key];
+				else nextSeen[key] = kept; // still looks changed next poll, with the same "previous"
+				continue;
+			}
+			allowance--;
+			countCall(next, clock.now());
+			if (isSubmissions) {
+				const details = await callOcctoList.call(this, 'BA13B007', { [PARAM.receptionNo]: receipt(row) }, CALL_OPTIONS);
+				json.errors = details.rows;
+			} else {
 				const plan = await callOcctoDocument.call(
 					this,
 					'BA13B102',
-					{ [PARAM.planDivision]: String(row.planDivision), [PARAM.receptionNo]: String(row.occtoReceptionNo) },
+					{ [PARAM.planDivision]: String(row[keyFields.planDivision!]), [PARAM.receptionNo]: receipt(row) },
 					CALL_OPTIONS,
 				);
 				json.plan = documentToJson(plan.document);
 			}
-			out.push({ json });
 		}
-		const quota = quotaOfReading(await connection.ledger.read(connection.userId)); // after any detail calls
-		for (const item of out) item.json.quota = { ...quota };
-		if (isSubmissions && changed.some((row) => row.status === SUBMISSION_STATUS.accepted.code)) {
-			// the plan list changed: an adaptive plan trigger on this user ID calls at its next poll
-			await setMarker(connection.state, 'plansChanged', connection.userId, now).catch(() => undefined);
-		}
-		cursor.seen = nextSeen;
-		return [out];
+		out.push({ json });
 	}
+	if (deferred.length) {
+		this.logger.info(
+			`OCCTO Outage Plan Trigger: ${deferred.length} event(s) wait for their detail calls until a later poll (${callsToday(next, now)} of the Daily Call Budget of ${budget} spent today; at most ${MAX_DETAIL_CALLS_PER_POLL} detail calls a poll, none that could end past ${Math.round(deadline / 1000)} s into the poll)`,
+		);
+	}
+	next.seen = nextSeen;
+	next.deferred = deferred.length ? deferred : undefined;
+	if (!out.length) return null;
+	const quota = quotaOfReading(await connection.ledger.read(connection.userId)); // after any detail calls
+	for (const item of out) item.json.quota = { ...quota };
+	if (isSubmissions && changed.some((row) => !deferred.includes(keyOf(row)) && rowState(row, keyFields) === 'accepted')) {
+		// the plan list changed: an adaptive plan trigger on this user ID calls at its next poll
+		await setMarker(connection.state, 'plansChanged', connection.userId, now).catch(() => undefined);
+	}
+	return [out];
 }
 
 async function certificateExpiring(this: IPollFunctions, cursor: Cursor, manual: boolean): Promise<INodeExecutionData[][] | null> {

@@ -2,7 +2,8 @@
 // still being processed (受付中 in the last answer), this package registered a plan or saw one accepted
 // since the trigger's last call (markers in the shared store), or the Quiet Interval has passed (to catch
 // what happened outside n8n). Outside Active Hours only pending submissions are followed. The trigger never
-// spends more than its Daily Call Budget in one Japan-time day.
+// spends more than its Daily Call Budget in one Japan-time day: every call counts, the list call and the
+// detail calls (error details, plans) alike; detail calls that would pass it wait for a later poll.
 import { jstDate } from '../shared/japanTime';
 
 export interface ActiveHours {
@@ -56,7 +57,7 @@ export function activeMinutes(hours: ActiveHours | undefined): number {
 export interface DecisionInput {
 	now: number;
 	state: AdaptiveState;
-	/** A submission was still being processed in the last answer (status trigger), or its acceptance is awaited. */
+	/** A submission was still being processed in the last answer (status trigger), its acceptance is awaited, or detail calls were deferred. */
 	pending: boolean;
 	/** Newest marker that concerns this trigger (ms), 0 if none. */
 	markedAt: number;
@@ -67,8 +68,7 @@ export interface DecisionInput {
 
 export function decideCall(input: DecisionInput): CallDecision {
 	const { now, state, pending, markedAt, quietMs, activeHours, dailyBudget } = input;
-	const today = jstDate(new Date(now));
-	const spent = state.calls?.day === today ? state.calls.count : 0;
+	const spent = callsToday(state, now);
 	if (spent >= dailyBudget) return { call: false, reason: `the Daily Call Budget of ${dailyBudget} is spent for today (Japan time)` };
 	if (pending) return { call: true, reason: 'a submission is still being processed' };
 	if (state.lastCallAt === undefined) return { call: true, reason: 'first poll' };
@@ -78,16 +78,27 @@ export function decideCall(input: DecisionInput): CallDecision {
 	return { call: false, reason: 'nothing pending and the Quiet Interval has not passed' };
 }
 
-/** Records a call the trigger made (before making it, so a failed call counts too, as OCCTO counts it). */
-export function recordCall(state: AdaptiveState, now: number): void {
+/** Calls the trigger made today (Japan time), list and detail calls together. */
+export function callsToday(state: AdaptiveState, now: number): number {
+	return state.calls?.day === jstDate(new Date(now)) ? state.calls.count : 0;
+}
+
+/** Counts a call against the Daily Call Budget (before making it, so a failed call counts too, as OCCTO counts it). */
+export function countCall(state: AdaptiveState, now: number): void {
 	const today = jstDate(new Date(now));
 	state.calls = state.calls?.day === today ? { day: today, count: state.calls.count + 1 } : { day: today, count: 1 };
+}
+
+/** Records the list call of a poll: counted, and the time the Quiet Interval runs from. */
+export function recordCall(state: AdaptiveState, now: number): void {
+	countCall(state, now);
 	state.lastCallAt = now;
 }
 
 /**
- * What the settings can spend a day: quiet calls alone (nothing submitted: one per Quiet Interval in the
- * active hours), and the worst case (a submission pending at every poll), never above the budget.
+ * What the settings can spend a day: quiet calls alone (nothing submitted: one list call per Quiet Interval in
+ * the active hours), and the worst case of list calls (a submission pending at every poll), never above the
+ * budget — which detail calls count against too.
  */
 export function estimateCalls(pollsPerDay: number, quietMinutes: number, hours: ActiveHours | undefined, dailyBudget: number) {
 	const quiet = Math.min(Math.ceil(activeMinutes(hours) / quietMinutes), pollsPerDay);

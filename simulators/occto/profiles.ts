@@ -16,7 +16,7 @@ import {
 	SUBMISSION_ROW,
 } from '../../nodes/OcctoOutagePlan/mapping';
 
-export type OcctoProfileName = 'standard' | 'alt';
+export type OcctoProfileName = 'standard' | 'alt' | 'renamed';
 
 export interface OcctoProfile {
 	name: OcctoProfileName;
@@ -32,6 +32,8 @@ export interface OcctoProfile {
 	dataDescriptors: boolean;
 	/** Whether a path that merely ends in /<APIID> is accepted too (the standard profile is lenient). */
 	lenientPaths: boolean;
+	/** Field elements of the submission and plan list rows named otherwise: standard name → this profile's name. */
+	listFieldNames?: Record<string, string>;
 }
 
 const ALT_PREFIX = '/webapi/v2/sgtk';
@@ -75,11 +77,37 @@ export const OCCTO_PROFILES: Record<OcctoProfileName, OcctoProfile> = {
 		dataDescriptors: true,
 		lenientPaths: false,
 	},
+	// "renamed": standard in everything but the key fields of the submission and plan list rows (receipt
+	// number, status code and name, submitted and last-updated times), which the triggers must find by content
+	// with no Field Names configured
+	renamed: {
+		name: 'renamed',
+		paths: Object.fromEntries(Object.values(OCCTO_APIS).map((api) => [api.id, api.defaultPath])) as Record<OcctoApiId, string>,
+		rows: {
+			plans: { row: OUTAGE_PLAN_ROW },
+			submissions: { row: SUBMISSION_ROW },
+			errors: { row: ERROR_DETAIL_ROW },
+			receipt: { row: REGISTER_ANSWER.row },
+		},
+		resultCodeHeader: RESULT_CODE_HEADER,
+		quotaExceededCode: RESULT_CODES.quotaExceeded,
+		filePart: PARAM.file,
+		wrapBase64: false,
+		dataDescriptors: false,
+		lenientPaths: true,
+		listFieldNames: {
+			OCCTO_RECEPTION_NO: 'UKETSUKE_NO',
+			STAT: 'JOTAI_CD',
+			STAT_NM: 'JOTAI_NM',
+			SBMIT_DAYTIME: 'TEISHUTSU_NICHIJI',
+			LAST_UPD_DAYTIME: 'KOSHIN_NICHIJI',
+		},
+	},
 };
 
-/** The credential fields a user would set for a profile: nothing for standard, Advanced Settings and paths for alt. */
+/** The credential fields a user would set for a profile: nothing for standard (and renamed), Advanced Settings and paths for alt. */
 export function profileCredentialFields(profile: OcctoProfile): Record<string, string | boolean> {
-	if (profile.name === 'standard') return {};
+	if (profile.name === 'standard' || profile.name === 'renamed') return {};
 	return {
 		overridePaths: true,
 		...Object.fromEntries(Object.entries(profile.paths).map(([id, path]) => [`path${id}`, path])),

@@ -285,8 +285,10 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		}
 	};
 
-	const listXml = (list: keyof OcctoProfile['rows'], rows: object[]) => {
+	const listXml = (list: keyof OcctoProfile['rows'], listRows: object[]) => {
 		const { row, wrapper } = profile.rows[list];
+		const names = list === 'plans' || list === 'submissions' ? profile.listFieldNames : undefined;
+		const rows = names ? listRows.map((r) => Object.fromEntries(Object.entries(r).map(([name, value]) => [names[name] ?? name, value]))) : listRows;
 		if (!rows.length) return buildXml({ [LIST_ROOT]: '' });
 		return buildXml({ [LIST_ROOT]: wrapper ? { [wrapper]: { [row]: rows } } : { [row]: rows } });
 	};
