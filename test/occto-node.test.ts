@@ -41,7 +41,7 @@ describe.each(['standard', 'alt'] as const)('wire profile "%s"', (profileName) =
 			expect(JSON.stringify(items.map((i) => i.json))).toMatch(/発電所/);
 			expect(first.certificate).toEqual(expect.objectContaining({ subject: expect.stringContaining(`CN=${USER}`) }));
 			expect((first.certificate as IDataObject).daysLeft).toBeGreaterThan(30);
-			expect(first.quota).toEqual({ used: 1, limit: 1000, resetsAt: expect.stringMatching(/T15:00:00.000Z$/), store: 'file' });
+			expect(first.quota).toEqual({ used: 1, limit: 1000, remaining: 999, resetsAt: expect.stringMatching(/T15:00:00.000Z$/), store: 'file' });
 			expect(items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
 			expect(hintsOf(result, 'List')).toEqual([]);
 		});

@@ -26,11 +26,12 @@ export async function openCallLedger(credential: ICredentialDataDecryptedObject)
 	return await openLedger(ledgerSettingOf(credential));
 }
 
-/** What every output item shows of the day's count: the numbers, and the store that counted them. */
+/** What every output item shows of the day's count: the numbers (the calls remaining too, for agents), and the store that counted them. */
 export function quotaOfReading(reading: QuotaReading) {
 	return {
 		used: reading.used,
 		limit: reading.limit,
+		remaining: Math.max(reading.limit - reading.used, 0),
 		resetsAt: reading.resetsAt,
 		store: reading.store,
 		...(reading.fallbackReason ? { warning: reading.fallbackReason } : {}),

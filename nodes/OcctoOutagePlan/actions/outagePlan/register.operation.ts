@@ -89,6 +89,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	} catch (error) {
 		// a failure that may hide a registration is followed like one
 		if (mayHaveSubmitted(error)) await markRegistered(this, connection);
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already the transport's NodeApiError / NodeOperationError
 		throw error;
 	}
 	await markRegistered(this, connection);

@@ -66,6 +66,7 @@ async function requiredPlanValues(this: IExecuteFunctions, itemIndex: number, op
 		if (fromOption) return parseRequiredPlanValues(String(options.requiredPlanValues ?? ''));
 		return readWireSettings(await this.getCredentials(CREDENTIAL_TYPE, itemIndex)).requiredPlanValues;
 	} catch (error) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- n8n's own error from getCredentials, kept as it is
 		if (!(error instanceof WireSettingError)) throw error;
 		const where = fromOption ? 'Options' : 'OCCTO WebAPI credential, Advanced Settings';
 		throw new NodeOperationError(this.getNode(), `${where}: ${error.message}`, { itemIndex, description: error.fix });

@@ -17,13 +17,15 @@ export const description: INodeProperties[] = [
 				name: 'Get Error Details',
 				value: 'getErrorDetails',
 				description: '作業停止計画受信確認メッセージ取得, BA13B007: why a submission ended in 提出エラー',
-				action: 'Get error details of a submission',
+				action:
+					'Get error details of a submission — returns why a submission ended in 提出エラー with one item per error — spends one of the 1000 OCCTO calls allowed per day — the quota field reports the calls remaining',
 			},
 			{
 				name: 'Get Many',
 				value: 'getMany',
 				description: '作業停止計画受付ファイル一覧取得, BA13B006: submitted files with their status (受付中 / 受付完了 / 提出エラー)',
-				action: 'Get many submissions',
+				action:
+					'Get many submissions — lists submitted files with their status 受付中 受付完了 or 提出エラー — use it to follow a registration — spends one of the 1000 OCCTO calls allowed per day — the quota field reports the calls remaining',
 			},
 		],
 		default: 'getMany',
