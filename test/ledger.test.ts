@@ -3,7 +3,7 @@
 // redis-server on a free port), and clear errors when a store cannot be used.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -235,6 +235,18 @@ describe('file store', () => {
 		const afterRestart = await openLedger({ mode: 'file' }, { N8N_USER_FOLDER: folder }, { clock: clock.clock, argv: [] });
 		expect((await afterRestart.ledger.read(user)).used).toBe(7);
 		expect(existsSync(`${file}.lock`)).toBe(false);
+	});
+
+	test('its folder and files are readable by their owner only (they name OCCTO user IDs)', async () => {
+		const folder = userFolder();
+		const { ledger, state } = await openLedger({ mode: 'file' }, { N8N_USER_FOLDER: folder }, { argv: [] });
+		await ledger.reserve(newUser(), 950);
+		await state.set('occto:registered:U0000001', '1', 60_000);
+		const dir = path.join(folder, '.n8n', 'occto-ledger');
+		expect(statSync(dir).mode & 0o777).toBe(0o700);
+		const files = readdirSync(dir);
+		expect(files).toContain('calls.json');
+		for (const file of files) expect([file, statSync(path.join(dir, file)).mode & 0o777]).toEqual([file, 0o600]);
 	});
 
 	test('keeps only today and yesterday in the file', async () => {

@@ -36,7 +36,7 @@ export function ledgerDirectory(env: NodeJS.ProcessEnv): string {
 /** Creates the directory and proves it writable; the reason it is not, otherwise. */
 export function probeWritable(dir: string): string | undefined {
 	try {
-		mkdirSync(dir, { recursive: true });
+		mkdirSync(dir, { recursive: true, mode: 0o700 }); // the ledger names OCCTO user IDs: its owner's alone
 		const probe = path.join(dir, `.probe-${process.pid}-${randomBytes(4).toString('hex')}`);
 		closeSync(openSync(probe, 'wx'));
 		unlinkSync(probe);
@@ -105,7 +105,7 @@ export async function withFileLock<T>(file: string, critical: () => T): Promise<
 	for (;;) {
 		let fd: number | undefined;
 		try {
-			fd = openSync(lockPath, 'wx');
+			fd = openSync(lockPath, 'wx', 0o600);
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
 				throw fileError(`Cannot lock the OCCTO call ledger file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, FOLDER_HINT);
@@ -150,10 +150,13 @@ function readJson<T>(file: string, empty: T): T {
 	);
 }
 
+/** Ledger files hold OCCTO user IDs: readable and writable by their owner only. */
+const OWNER_ONLY = 0o600;
+
 /** Writes a whole new file and puts it in place by rename (atomic on one file system). */
 function writeJson(file: string, document: unknown): void {
 	const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-	const fd = openSync(temporary, 'w');
+	const fd = openSync(temporary, 'w', OWNER_ONLY);
 	try {
 		writeSync(fd, JSON.stringify(document));
 		fsyncSync(fd);
