@@ -39,15 +39,26 @@ check('typecheck', 'npx', ['tsc', '-p', 'tsconfig.test.json']);
 check('lint', 'npx', ['n8n-node', 'lint']);
 
 if (built) {
-	const jestJson = path.join(RESULTS, 'jest.json');
-	run('jest', 'npx', ['jest', '--json', `--outputFile=${jestJson}`]);
-	if (existsSync(jestJson)) {
-		const report = JSON.parse(readFileSync(jestJson, 'utf8'));
-		passed += report.numPassedTests;
-		failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
+	// jest twice: every test on n8n-core 2.x, then the fault suite and the n8n-line tests on the n8n 1.x packages
+	// (jest.line1.config.js); each run's JSON report is counted
+	const jestRuns = [
+		{ title: 'jest', args: [], json: path.join(RESULTS, 'jest.json') },
+		{ title: 'jest on the n8n 1.x packages', args: ['-c', 'jest.line1.config.js'], json: path.join(RESULTS, 'jest-line1.json') },
+	];
+	for (const { title, args, json } of jestRuns) {
+		run(title, 'npx', ['jest', ...args, '--json', `--outputFile=${json}`]);
+		if (existsSync(json)) {
+			const report = JSON.parse(readFileSync(json, 'utf8'));
+			passed += report.numPassedTests;
+			failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
+		} else failed++;
+	}
+	// the fault suite (test/faults) ran inside both jest runs; its summary (.test-results/faults.json) fails on anything
+	// lost, doubled or leaked, and on any case whose result or outcome differs between the two lines
+	const [line2Json, line1Json] = jestRuns.map((r) => r.json);
+	if (existsSync(line2Json) && existsSync(line1Json)) {
+		check('fault summary (both n8n lines)', process.execPath, ['scripts/faults.mjs', '--summarise', line2Json, '--line1', line1Json]);
 	} else failed++;
-	// the fault suite (test/faults) ran inside jest; its summary (.test-results/faults.json) fails on anything lost, doubled or leaked
-	if (existsSync(jestJson)) check('fault summary', process.execPath, ['scripts/faults.mjs', '--summarise', jestJson]);
 
 	const e2eFiles = existsSync(path.join(ROOT, 'e2e'))
 		? readdirSync(path.join(ROOT, 'e2e')).filter((f) => f.endsWith('.test.mjs')).map((f) => path.join(ROOT, 'e2e', f))

@@ -2,11 +2,12 @@
 // n8n that cannot send OCCTO's client certificate. The OCCTO node runs through n8n-core's real
 // WorkflowExecute against the simulator; the n8n version is given through N8N_VERSION (read when no n8n
 // package is found, as in jest), and a capability is withheld by taking the helper out of the node's context.
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
-import { answerInError, atLeast, forgetN8nVersion, n8nVersion, tlsRoute } from '../nodes/shared/n8nLine';
+import { answerInError, atLeast, causeOf, forgetN8nVersion, n8nVersion, tlsRoute, withCause } from '../nodes/shared/n8nLine';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore, chain, errorOf, itemsOf, runWorkflow } from './harness';
@@ -63,7 +64,9 @@ describe('n8n version', () => {
 		onN8n('1.123.81');
 		expect(n8nVersion()).toEqual({ version: '1.123.81', source: 'N8N_VERSION' });
 		onN8n(undefined);
-		expect(n8nVersion()).toEqual({ version: expect.stringMatching(/^2\./), source: 'n8n-core' });
+		// jest.line1.config.js maps n8n-core to the 1.x package (1.122.x for n8n 1.123)
+		const coreMajor = process.env.N8N_TEST_LINE === '1' ? /^1\./ : /^2\./;
+		expect(n8nVersion()).toEqual({ version: expect.stringMatching(coreMajor), source: 'n8n-core' });
 	});
 });
 
@@ -119,5 +122,21 @@ describe('reading the answer out of what a helper throws', () => {
 	it('finds nothing in errors without an answer (timeouts, refused connections)', () => {
 		expect(answerInError(Object.assign(new Error('timeout'), { code: 'ECONNABORTED' }))).toBeUndefined();
 		expect(answerInError(undefined)).toBeUndefined();
+	});
+
+	it("reads a socket or TLS code and the original message alike from n8n's NodeApiError on every line", () => {
+		// n8n-workflow before 2.34 (n8n 1.x included) drops the wrapped error; its code stays in httpCode and its message in messages
+		const node = occtoNode('List', planList);
+		for (const [code, message] of [
+			['ECONNRESET', 'socket hang up'],
+			['CERT_HAS_EXPIRED', 'certificate has expired'],
+		]) {
+			const thrown = new NodeApiError(node, Object.assign(new Error(message), { code, isAxiosError: true }) as unknown as JsonObject);
+			expect(causeOf(thrown)).toEqual({ message, code });
+			expect(withCause(thrown).cause).toMatchObject({ message, code });
+		}
+		const status = new NodeApiError(node, Object.assign(new Error('Request failed with status code 503'), { response: { status: 503 } }) as unknown as JsonObject);
+		expect(causeOf(status)?.code).toBeUndefined(); // an HTTP status is not a socket code
+		expect(causeOf(new Error('plain'))).toBeUndefined();
 	});
 });

@@ -1,10 +1,10 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { fromJstDigits, jstMinute } from '../shared/japanTime';
 import { withPollGuard } from '../shared/pollGuard';
 import { useSharedPollLocks } from '../shared/sharedPollLocks';
-import { ANPI_PATHS, ENUMS, LIMITS, TID_PATTERN } from '../NttAnpi/mapping';
+import { ANPI_PATHS, ENUMS, LIMITS, NO_VALUE, TID_PATTERN } from '../NttAnpi/mapping';
 import { forEachPage } from '../NttAnpi/transport';
 import type { CallLimits } from '../NttAnpi/transport/limits';
 import { DEFAULT_DEADLINE_MINUTES, DEFAULT_TIMEOUT_SECONDS, formatMinutes, timeoutOption } from '../NttAnpi/transport/limits';
@@ -12,7 +12,10 @@ import { DEFAULT_DEADLINE_MINUTES, DEFAULT_TIMEOUT_SECONDS, formatMinutes, timeo
 type Event = 'newAnswers' | 'threadCompleted' | 'threadOpened';
 
 interface Cursor {
-	/** newAnswers: the thread followed, the answer time (YYYYMMDDHHMI) polled from, and the answers already emitted at that minute. */
+	/**
+	 * newAnswers: the thread followed ("" when no round was open yet), the answer time (YYYYMMDDHHMI) polled
+	 * from, and the answers already emitted at that minute.
+	 */
 	tid?: string;
 	since?: string;
 	emittedAtSince?: string[];
@@ -21,6 +24,23 @@ interface Cursor {
 }
 
 const ONE_MINUTE = 60_000;
+
+// The spec names no error for "no round is open"; an API error counts as one when it speaks of the thread
+// (スレッド, tid) and of its absence, in Japanese or English.
+const ABOUT_THE_ROUND = /スレッド|thread|\btid\b|\bround\b/i;
+const NOT_THERE = /ありません|存在しません|見つかりません|ない|なし|無し|not found|not exist|no (?:open |active )?(?:thread|round)|not open|\bnone\b/i;
+
+/**
+ * Whether Get Status without tid failed only because no round is open, the normal state between disasters:
+ * HTTP 404 (with or without an API error), or an API error about the thread not being there.
+ */
+function noOpenRound(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	if (error.httpCode === '404') return true;
+	if (typeof error.context.apiCode !== 'string') return false; // gateway faults and bare statuses are real errors
+	const said = `${error.message} ${error.description ?? ''}`;
+	return ABOUT_THE_ROUND.test(said) && NOT_THERE.test(said);
+}
 /** How long past its deadline a poll may still hold the overlap guard (its last call is bounded by it). */
 const GUARD_MARGIN_MS = 60_000;
 
@@ -84,7 +104,8 @@ export class NttAnpiTrigger implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: '0000101',
-				description: 'Thread ID (tid) to follow. Empty follows the round that is open now, and moves on to the next one when it opens.',
+				description:
+					'Thread ID (tid) to follow. Empty follows the round that is open now, and moves on to the next one when it opens; while no round is open, polls find nothing and stay quiet.',
 				displayOptions: { show: { event: ['newAnswers'] } },
 			},
 			{
@@ -136,6 +157,37 @@ async function newAnswers(this: IPollFunctions, state: Cursor, manual: boolean, 
 	if (tid && !TID_PATTERN.test(tid)) {
 		throw new NodeOperationError(this.getNode(), `"Thread ID" must be up to ${LIMITS.tidLength} letters or digits, got "${tid}"`);
 	}
+	const before: Cursor = { ...state };
+	let items: INodeExecutionData[] | undefined;
+	try {
+		items = await answersOfRound.call(this, tid, state, manual, emitExisting, limits);
+	} catch (error) {
+		// anything but the gateway saying that no round is open: already n8n's error, passed on unchanged
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		if (tid || !noOpenRound(error)) throw error;
+	}
+	if (items) return items;
+	// Between rounds: no error, no event, and the place stays where it was. A round seen before stays the one
+	// followed (a round that opens next is read from its beginning, as any change of round); when none was
+	// seen yet, "" says so, and the first round that opens is new, all its answers included.
+	state.tid = before.tid ?? '';
+	state.since = before.since;
+	state.emittedAtSince = before.emittedAtSince;
+	return [];
+}
+
+/**
+ * New answers of the followed (or open) round since the cursor; undefined when the gateway answers without a
+ * round (its way of saying that none is open).
+ */
+async function answersOfRound(
+	this: IPollFunctions,
+	tid: string,
+	state: Cursor,
+	manual: boolean,
+	emitExisting: boolean,
+	limits: CallLimits,
+): Promise<INodeExecutionData[] | undefined> {
 	const firstRun = state.since === undefined;
 	const rows: IDataObject[] = [];
 	let thread: IDataObject = {};
@@ -159,14 +211,21 @@ async function newAnswers(this: IPollFunctions, state: Cursor, manual: boolean, 
 				rows.push(...page);
 			},
 		);
+	// an answer without a round: the gateway's way of saying that none is open
+	const noRound = () => !tid && NO_VALUE.has(thread.tid);
 	// Answer times have minute resolution: poll from the last minute seen again and drop what was emitted.
-	await query(firstRun && !emitExisting ? undefined : state.since)();
+	const from = firstRun && !emitExisting ? undefined : state.since;
+	await query(from)();
+	if (noRound()) return undefined;
 	if (state.tid !== undefined && thread.tid !== state.tid && !tid) {
-		// the open round changed: follow the new one from its start
-		rows.length = 0;
+		// the open round changed (or one opened after none was): follow the new one from its start
 		state.since = undefined;
 		state.emittedAtSince = [];
-		await query(undefined)();
+		if (from !== undefined) {
+			rows.length = 0;
+			await query(undefined)();
+			if (noRound()) return undefined;
+		}
 	}
 	const key = (row: IDataObject) => `${String(row.usrcd)}@${String(row.regdate)}`;
 	// an answer landing while we page shifts the offsets: a row may then come twice in one poll (or next poll)

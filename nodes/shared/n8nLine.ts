@@ -3,15 +3,24 @@
 // - TLS options (`agentOptions`: client certificate, key, CA) reach the socket through `httpRequest` only from
 //   n8n 2.20 on; before that `httpRequest` builds its agent from `skipSslCertificateValidation` alone, and only
 //   the legacy `request` helpers pass them on.
-// - `ignoreHttpStatusErrors: { ignore: true, except: [401] }` is 2.x only: 1.x takes any object as "ignore every
-//   status", so a 401 never reaches n8n's renew-and-retry. Every line throws on a non-2xx answer when errors are
-//   not ignored, and what it throws carries the answer: calls that rely on renewal read answers from there.
+// - What a helper throws for a non-2xx answer: n8n wraps the HTTP client's error in a NodeApiError, but before
+//   n8n 2.34 (n8n-workflow's ExecutionBaseError re-declares `cause`) the wrapped error is dropped on the way: the
+//   status survives as `httpCode`, its headers and a non-JSON body do not, nor the socket code of a failed
+//   connection (only in `httpCode` and `messages`). `ignoreHttpStatusErrors: { ignore: true, except: [401] }` is
+//   2.x only too: 1.x takes any object as "ignore every status", so a 401 never reaches n8n's renew-and-retry.
+//   So calls that rely on renewal (requestRenewingOn401) read answers from the thrown error only from 2.34 on;
+//   before that every status is an answer and the one renewal on a 401 is asked of n8n by us. Either way the
+//   caller gets the same {statusCode, headers, body} and the same error for a 401 that stays (RefusedAfterRenewal).
 // Capabilities are detected from the helpers where they show; the n8n version decides only what cannot be seen
-// (whether `httpRequest` keeps agentOptions) and names the version in errors.
+// (whether `httpRequest` keeps agentOptions, whether a thrown error keeps its cause) and names the version in errors.
+// A request given an `abortSignal` is abandoned for real when it fires (nodes/shared/deadline.ts): `httpRequest`
+// takes the signal on both lines; the legacy helper takes none, so the sockets of its call are destroyed.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
+import type { ClientRequest } from 'node:http';
 import path from 'node:path';
 
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, IPollFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 type Context = IExecuteFunctions | IPollFunctions;
@@ -20,6 +29,8 @@ type Context = IExecuteFunctions | IPollFunctions;
 export const AGENT_OPTIONS_IN_HTTP_REQUEST = '2.20.0';
 /** The 1.x release line this package is tested on (it sends certificates through the legacy helper). */
 export const TESTED_1X_LINE = '1.123';
+/** First n8n whose NodeApiError keeps the HTTP client's error as `cause` (n8n-workflow 2.34.0; 2.33.x and 1.x drop it). */
+export const ERROR_KEEPS_CAUSE = '2.34.0';
 
 export interface N8nVersion {
 	/** e.g. "1.123.81"; undefined when nothing tells. */
@@ -131,7 +142,7 @@ interface LegacyRequest {
 	rejectUnauthorized?: false;
 }
 
-function toLegacyRequest(options: IHttpRequestOptions): LegacyRequest {
+function toLegacyRequest(options: IHttpRequestOptions, callMark: Record<string, string> = {}): LegacyRequest {
 	const legacy: LegacyRequest = {
 		method: options.method,
 		uri: `${options.baseURL ?? ''}${options.url}`,
@@ -140,7 +151,7 @@ function toLegacyRequest(options: IHttpRequestOptions): LegacyRequest {
 		qs: options.qs,
 		json: options.json,
 		timeout: options.timeout,
-		agentOptions: options.agentOptions,
+		agentOptions: { ...options.agentOptions, ...callMark },
 		encoding: options.encoding === 'arraybuffer' ? null : undefined,
 		resolveWithFullResponse: true,
 		simple: false, // every status is an answer, as ignoreHttpStatusErrors: true
@@ -152,9 +163,75 @@ function toLegacyRequest(options: IHttpRequestOptions): LegacyRequest {
 	return legacy;
 }
 
+/** The caller's abort signal on `options` (withinMs gives one), when it is a real AbortSignal. */
+function signalOf(options: IHttpRequestOptions): AbortSignal | undefined {
+	return options.abortSignal instanceof AbortSignal ? options.abortSignal : undefined;
+}
+
+/**
+ * `ctx` as n8n's authenticated helpers should see it. Where the context has an execution cancel signal (a node
+ * run; a poll has none), n8n (1.x and 2.x) puts that on the request in place of ours; this context hands it
+ * one that fires on either, so the user's Stop still works and so does our timeout.
+ */
+function cancellingAlsoOn<C extends Context>(ctx: C, signal: AbortSignal | undefined): C {
+	const cancelSignal = (ctx as { getExecutionCancelSignal?: () => AbortSignal | undefined }).getExecutionCancelSignal;
+	if (!signal || typeof cancelSignal !== 'function') return ctx;
+	return Object.create(ctx, {
+		getExecutionCancelSignal: {
+			value: () => {
+				const cancel = cancelSignal.call(ctx);
+				return cancel ? AbortSignal.any([cancel, signal]) : signal;
+			},
+		},
+	}) as C;
+}
+
+// The legacy helper (n8n 1.x; 2.x before 2.20) takes no abort signal and no agent of ours, but copies
+// agentOptions into the agent it builds for the call. A key there names the call; Node announces every HTTP
+// client request on a diagnostics channel, so the requests of a call are known and destroyed on abort.
+const REQUEST_START = 'http.client.request.start';
+/** agentOptions key naming the call a request belongs to (TLS ignores keys it does not know). */
+export const LEGACY_CALL_FIELD = 'n8nNodesOcctoAnpiCall';
+interface LegacyCall {
+	aborted: boolean;
+	requests: Set<ClientRequest>;
+}
+const legacyCalls = new Map<string, LegacyCall>();
+let legacyCallCount = 0;
+
+function onRequestStart(message: unknown): void {
+	const request = (message as { request?: ClientRequest }).request;
+	const mark = (request as { agent?: { options?: Record<string, unknown> } } | undefined)?.agent?.options?.[LEGACY_CALL_FIELD];
+	const call = typeof mark === 'string' ? legacyCalls.get(mark) : undefined;
+	if (!call || !request) return;
+	if (call.aborted) request.destroy();
+	else call.requests.add(request);
+}
+
+/** Runs a legacy-helper call whose requests (and so their sockets) are destroyed when `signal` aborts. */
+async function abortableLegacyCall<T>(signal: AbortSignal | undefined, send: (callMark: Record<string, string>) => Promise<T>): Promise<T> {
+	if (!signal) return await send({});
+	const id = `${process.pid}.${++legacyCallCount}`;
+	const call: LegacyCall = { aborted: signal.aborted, requests: new Set() };
+	const abort = () => {
+		call.aborted = true;
+		for (const request of call.requests) request.destroy();
+	};
+	if (legacyCalls.size === 0) subscribe(REQUEST_START, onRequestStart);
+	legacyCalls.set(id, call);
+	signal.addEventListener('abort', abort, { once: true });
+	try {
+		return await send({ [LEGACY_CALL_FIELD]: id });
+	} finally {
+		signal.removeEventListener('abort', abort);
+		legacyCalls.delete(id);
+		if (legacyCalls.size === 0) unsubscribe(REQUEST_START, onRequestStart);
+	}
+}
+
 /**
  * Sends through the credential (its `authenticate` adds TLS options) so that they reach the socket on every
- * line, and returns the answer whatever its HTTP status.
+ * line, and returns the answer whatever its HTTP status. An `abortSignal` on `options` abandons the request.
  */
 export async function requestWithTlsOptions(
 	this: Context,
@@ -162,18 +239,25 @@ export async function requestWithTlsOptions(
 	options: IHttpRequestOptions,
 	purpose: string,
 ): Promise<HttpAnswer> {
-	if (tlsRoute(this, purpose) === 'httpRequest') {
-		return (await this.helpers.httpRequestWithAuthentication.call(this, credentialType, {
-			...options,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as HttpAnswer;
+	const signal = signalOf(options);
+	const route = tlsRoute(this, purpose);
+	try {
+		if (route === 'httpRequest') {
+			return (await this.helpers.httpRequestWithAuthentication.call(cancellingAlsoOn(this, signal), credentialType, {
+				...options,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			})) as HttpAnswer;
+		}
+		// Deprecated in 2.x, and the one helper that passes agentOptions on n8n before 2.20; used only there.
+		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
+		const legacyHelper = this.helpers.requestWithAuthentication as (credentialType: string, request: LegacyRequest) => Promise<unknown>;
+		const answer = (await abortableLegacyCall(signal, async (callMark) => await legacyHelper.call(this, credentialType, toLegacyRequest(options, callMark)))) as HttpAnswer;
+		return { body: answer.body, headers: { ...answer.headers }, statusCode: answer.statusCode };
+	} catch (error) {
+		// every status is an answer here: what is thrown got none (socket, TLS, timeout), read alike on every line
+		throw withCause(error);
 	}
-	// Deprecated in 2.x, and the one helper that passes agentOptions on n8n before 2.20; used only there.
-	// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
-	const legacyHelper = this.helpers.requestWithAuthentication as (credentialType: string, request: LegacyRequest) => Promise<unknown>;
-	const answer = (await legacyHelper.call(this, credentialType, toLegacyRequest(options))) as HttpAnswer;
-	return { body: answer.body, headers: { ...answer.headers }, statusCode: answer.statusCode };
 }
 
 /** The HTTP answer inside what a helper threw for a non-2xx status (n8n wraps the HTTP client's error as `cause`). */
@@ -185,22 +269,97 @@ export function answerInError(error: unknown): HttpAnswer | undefined {
 }
 
 /**
- * Sends through the credential and returns the answer whatever its status, except 401: that one stays an
- * error, so n8n renews the credential's token and retries once, on every line; a 401 thrown from here is
- * the retry's.
+ * The HTTP client's error inside what a helper threw (its socket `code` and original `message`): the `cause`
+ * where n8n keeps it, else what an n8n before 2.34 left of it in its NodeApiError (`httpCode` holds the code
+ * of a failed connection, `messages` the original message). Undefined for errors that wrap nothing.
  */
-export async function requestRenewingOn401(this: Context, credentialType: string, options: IHttpRequestOptions): Promise<HttpAnswer> {
+export function causeOf(error: unknown): { message?: string; code?: string } | undefined {
+	const thrown = error as { cause?: { message?: unknown; code?: unknown }; httpCode?: unknown; messages?: unknown } | undefined;
+	if (thrown?.cause && typeof thrown.cause === 'object') {
+		const { message, code } = thrown.cause;
+		return { message: typeof message === 'string' ? message : undefined, code: typeof code === 'string' ? code : undefined };
+	}
+	const first = Array.isArray(thrown?.messages) ? thrown.messages.find((m): m is string => typeof m === 'string' && m !== '') : undefined;
+	// a socket or TLS code (ECONNRESET, CERT_HAS_EXPIRED), not an HTTP status
+	const code = typeof thrown?.httpCode === 'string' && /^[A-Z][A-Z0-9_]+$/.test(thrown.httpCode) ? thrown.httpCode : undefined;
+	return first !== undefined || code !== undefined ? { message: first, code } : undefined;
+}
+
+/**
+ * What a helper threw, with the HTTP client's error (its code and message) as `cause` on every line: n8n before
+ * 2.34 drops it (see causeOf), and callers read the socket code and original message from there.
+ */
+export function withCause<T>(error: T): T {
+	if (error instanceof Error && error.cause === undefined) {
+		const cause = causeOf(error);
+		if (cause) Object.defineProperty(error, 'cause', { value: cause, configurable: true, writable: true, enumerable: false });
+	}
+	return error;
+}
+
+/** What requestRenewingOn401 throws when the call is refused (401) again with the renewed token. */
+export class RefusedAfterRenewal extends Error {
+	constructor(readonly answer: HttpAnswer) {
+		super(`HTTP ${answer.statusCode} again after the credential was renewed`);
+		this.name = 'RefusedAfterRenewal';
+	}
+}
+
+function plainAnswer(answer: HttpAnswer): HttpAnswer {
+	return { statusCode: answer.statusCode, headers: { ...answer.headers }, body: answer.body };
+}
+
+/**
+ * Sends through the credential and returns the answer whatever its status, except 401: then the credential's
+ * token is renewed and the call sent once more (once, on every line); a 401 that stays is thrown as
+ * RefusedAfterRenewal. `tokenField` is the credential's expirable field (the token that preAuthentication
+ * fills). An `abortSignal` on `options` abandons the request.
+ * - n8n 2.34 and newer: n8n renews and retries itself (a 401 stays an error), and every other status is read
+ *   back from what it throws.
+ * - Older n8n (1.x included) cannot hand back what it throws: every status is an answer, and on a 401 the call
+ *   is sent again with the token field emptied, which makes n8n fetch a new token (and store it) first.
+ */
+export async function requestRenewingOn401(
+	this: Context,
+	credentialType: string,
+	options: IHttpRequestOptions,
+	tokenField: string,
+): Promise<HttpAnswer> {
+	const ctx = cancellingAlsoOn(this, signalOf(options));
+	if (!atLeast(n8nVersion().version, ERROR_KEEPS_CAUSE)) {
+		const send = async (renewed?: ICredentialDataDecryptedObject) =>
+			plainAnswer(
+				(await this.helpers.httpRequestWithAuthentication.call(
+					ctx,
+					credentialType,
+					{ ...options, returnFullResponse: true, ignoreHttpStatusErrors: true },
+					renewed ? { credentialsDecrypted: { id: this.getNode().credentials?.[credentialType]?.id ?? '', name: credentialType, type: credentialType, data: renewed } } : undefined,
+				)) as HttpAnswer,
+			);
+		const first = await send().catch((error: unknown) => {
+			throw withCause(error);
+		});
+		if (first.statusCode !== 401) return first;
+		const credentials = await this.getCredentials(credentialType);
+		const retried = await send({ ...credentials, [tokenField]: '' }).catch((error: unknown) => {
+			throw withCause(error);
+		});
+		if (retried.statusCode === 401) throw new RefusedAfterRenewal(retried);
+		return retried;
+	}
 	try {
-		return (await this.helpers.httpRequestWithAuthentication.call(this, credentialType, {
+		return (await this.helpers.httpRequestWithAuthentication.call(ctx, credentialType, {
 			...options,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: false,
 		})) as HttpAnswer;
 	} catch (error) {
 		const answer = answerInError(error);
-		if (answer && answer.statusCode !== 401) return answer;
-		// already n8n's NodeApiError (or the credential's own error): passed on unchanged for the caller to map
+		// for the caller to map (it never reaches n8n as it is), as the older lines' below
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-		throw error;
+		if (answer?.statusCode === 401) throw new RefusedAfterRenewal(answer);
+		if (answer) return answer;
+		// no answer: n8n's NodeApiError (or the credential's own error), passed on for the caller to map
+		throw withCause(error);
 	}
 }

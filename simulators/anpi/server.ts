@@ -8,7 +8,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 import { fromJstDigits, jstMinute } from '../../nodes/shared/japanTime';
-import { ANPI_PATHS, LIMITS, GRANT_PATH } from '../../nodes/NttAnpi/mapping';
+import { ANPI_PATHS, LIMITS, GRANT_PATH, NO_VALUE } from '../../nodes/NttAnpi/mapping';
 
 export interface AnpiSimulatorOptions {
 	port?: number;
@@ -22,7 +22,18 @@ export interface AnpiSimulatorOptions {
 	https?: { key: string; cert: string };
 	/** Test hook: runs before each API call is answered (e.g. to make people answer while a client pages). */
 	onRequest?: (method: string, path: string) => void;
+	/** Seed the round that is open now (0000003); false starts between rounds, with only closed ones. Default true. */
+	seedOpenRound?: boolean;
+	/** How Get Status without tid answers while no round is open (see NoOpenRoundAnswer). */
+	noOpenRound?: NoOpenRoundAnswer;
 }
+
+/**
+ * What Get Status without a tid answers between rounds; NTT's spec does not say, so each plausible form is here:
+ * "404" HTTP 404 without an API error body, "errorCode" HTTP 400 with an API error saying no round (スレッド) is
+ * open, "emptyList" HTTP 200 with no tid and no rows. Default: HTTP 404 with that API error.
+ */
+export type NoOpenRoundAnswer = 'default' | '404' | 'errorCode' | 'emptyList';
 
 /**
  * Fault switch for bounded-wait tests: a gateway that accepts a request and then never answers ("hang"),
@@ -53,6 +64,12 @@ export interface AnpiSimulator {
 	/** Applies a fault to the next matching requests (see StallRule). */
 	stall(rule: StallRule): void;
 	clearStalls(): void;
+	/** Switches how Get Status without tid answers while no round is open. */
+	answerNoOpenRound(style: NoOpenRoundAnswer): void;
+	/** Opens a round as the 登録 API would (no useCount); returns its tid. */
+	openRound(title?: string): string;
+	/** Closes a round at once (the 完了 API does it after a delay); "2" marks it aborted. */
+	closeRound(tid: string, endflg?: '1' | '2'): void;
 	/** Requests that met a stall rule, the token path included (method and path). */
 	stalled: Array<{ method: string; path: string; action: StallRule['action'] }>;
 	requests: Array<{ method: string; path: string; body?: unknown; authorization?: 'valid' | 'invalid' | 'missing' }>;
@@ -104,6 +121,13 @@ const ORGS = 5;
 const DEFAULT_CLIENTS = { 'sim-client': 'sim-secret-not-real' };
 const YMDHM = /^\d{12}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** An HTTP status without a body (e.g. a bare 404 from the gateway). */
+class NoAnswerBody extends Error {
+	constructor(readonly status: number) {
+		super(`HTTP ${status}`);
+	}
+}
 
 const simError = (status: number, n: number, message: string, details: string[] = []) =>
 	new BusinessError(status, `SIM${String(n).padStart(6, '0')}`, `${message} (simulator code, not NTT's)`, details);
@@ -172,7 +196,8 @@ export async function startAnpiSimulator(options: AnpiSimulatorOptions = {}): Pr
 	};
 	seedThread('0000001', '訓練: 地震発生（完了）', '1', 30, 0.9);
 	seedThread('0000002', '訓練: 台風接近（中断）', '2', 20, 0.2);
-	seedThread('0000003', '地震発生（受付中）', '0', 0, answeredShare);
+	if (options.seedOpenRound !== false) seedThread('0000003', '地震発生（受付中）', '0', 0, answeredShare);
+	let noOpenRound: NoOpenRoundAnswer = options.noOpenRound ?? 'default';
 
 	const openThread = () => [...threads.values()].filter((t) => t.endflg === '0').pop();
 
@@ -345,6 +370,13 @@ export async function startAnpiSimulator(options: AnpiSimulatorOptions = {}): Pr
 		validateFilters(body);
 		const { offset, limit } = page(body, LIMITS.statusPage, 1000);
 		flush(301);
+		if (NO_VALUE.has(body.tid) && !openThread()) {
+			if (noOpenRound === '404') throw new NoAnswerBody(404);
+			if (noOpenRound === 'errorCode') throw simError(400, 303, '受付中のスレッドがありません', ['tid: 受付中のスレッドが存在しません (no thread is open now)']);
+			if (noOpenRound === 'emptyList') {
+				return { searchTotal: 0, searchCount: 0, nextOffset: 0, ...counts(), tid: null, title: null, text: null, strdate: null, questList: [], thrddList: [] };
+			}
+		}
 		const thread = threadFor(body.tid);
 		const rows: ReturnType<typeof statusRow>[] = [];
 		let total = 0;
@@ -519,6 +551,10 @@ export async function startAnpiSimulator(options: AnpiSimulatorOptions = {}): Pr
 		try {
 			return send_(res, 200, operation());
 		} catch (error) {
+			if (error instanceof NoAnswerBody) {
+				res.writeHead(error.status);
+				return res.end();
+			}
 			if (!(error instanceof BusinessError)) throw error;
 			return send_(res, error.status, { errorCode: error.code, errorMessage: error.message, moreInfo: null, errorDetails: error.details });
 		}
@@ -543,6 +579,17 @@ export async function startAnpiSimulator(options: AnpiSimulatorOptions = {}): Pr
 		},
 		clearStalls: () => {
 			stalls.length = 0;
+		},
+		answerNoOpenRound: (style) => {
+			noOpenRound = style;
+		},
+		openRound: (title = '地震発生（受付中）') => {
+			const tid = String(nextTid++).padStart(7, '0');
+			seedThread(tid, title, '0', 0, 0);
+			return tid;
+		},
+		closeRound: (tid, endflg = '1') => {
+			threadFor(tid).endflg = endflg;
 		},
 		expireAllTokens: () => tokens.clear(),
 		failNext: (status, failOptions = {}) => {

@@ -24,7 +24,8 @@ export interface CaseFigures {
 	[key: string]: unknown;
 }
 
-export const RESULTS_DIR = path.resolve(__dirname, '../../.test-results/faults');
+/** Per n8n line: jest.line1.config.js (n8n 1.x packages) writes beside the default (2.x) run, for one table of both. */
+export const RESULTS_DIR = path.resolve(__dirname, `../../.test-results/faults${process.env.N8N_TEST_LINE === '1' ? '-line1' : ''}`);
 
 /** JSON of anything (errors included: message, description, stack), cycles cut. */
 export function serialise(value: unknown): string {

@@ -58,6 +58,8 @@ async function run(parameters: IDataObject, options: { direct?: boolean } = {}) 
 		proxied: (path: string) => through.filter((r) => r.path.startsWith(path)).length,
 		tokenCalls: sim.tokenCalls - before.tokens,
 		newThreads: sim.threads().length - before.threads,
+		/** how the calls to a path that reached the gateway were authorised (valid, invalid or missing token) */
+		authorizations: (method: string, path: string) => calls.filter((c) => c.method === method && c.path === path).map((c) => c.authorization),
 		output: () => outputOf(result, 'Anpi'),
 	};
 }
@@ -76,6 +78,74 @@ beforeEach(() => {
 	proxy.clear();
 	sim.clearStalls();
 	store = new CredentialStore({ nttComApi: new NttComApi() }, { nttComApi: credential() });
+});
+
+// The cases whose outcome once depended on the n8n line (1.x helpers throw on a non-2xx answer and, before n8n
+// 2.34, drop what they throw it with): run by both jest configs, each records its outcome for the table of
+// scripts/faults.mjs, whose columns (one per line) must be the same.
+describe('NTT: the same outcome on every n8n line', () => {
+	const status5 = { ...sc, operation: 'getStatus', tid: '0000001', returnAll: false, limit: 5 };
+	const outcome = (r: Awaited<ReturnType<typeof run>>, method: string, path: string) =>
+		`${r.error ? `error "${r.error.message}"` : `${r.output().length} items`}, ${r.calls(method, path)} calls at the API, ${r.proxied(path) || r.calls(method, path)} sent, ${r.tokenCalls} token calls`;
+
+	it('429 twice, then an answer (read) → retried, 5 items, 3 calls', async () => {
+		sim.failNext(429, { count: 2, retryAfter: 0, path: ANPI_PATHS.status, body: faultBody('Spike arrest violation. Allowed rate : 10ps', 'policies.ratelimit.SpikeArrestViolation') });
+		const r = await run(status5, { direct: true });
+		expect(r.error).toBeUndefined();
+		expect(r.output()).toHaveLength(5);
+		expect(r.calls('POST', ANPI_PATHS.status)).toBe(3);
+		suite.figure('parity: 429 twice, then an answer (read)', { faults: 2, ms: r.ms, outcome: outcome(r, 'POST', ANPI_PATHS.status) });
+	});
+
+	it("a 429's Retry-After (3 s) is read and waited for before the one retry", async () => {
+		sim.failNext(429, { retryAfter: 3, path: ANPI_PATHS.status });
+		const r = await run(status5, { direct: true });
+		expect(r.error).toBeUndefined();
+		expect(r.calls('POST', ANPI_PATHS.status)).toBe(2);
+		expect(r.ms).toBeGreaterThanOrEqual(2900); // a back-off of our own would be at most 1 s: the header was read
+		suite.figure("parity: 429 with Retry-After: 3 (read)", { faults: 1, ms: r.ms, outcome: `${outcome(r, 'POST', ANPI_PATHS.status)}, waited ≥ 3 s` });
+	});
+
+	it('500 with the API error body on a Create → the code and message, one call, nothing created', async () => {
+		const body = JSON.stringify({ errorCode: 'HLDE00001', errorMessage: 'システムエラーが発生しました', errorDetails: [] });
+		sim.failNext(500, { body, contentType: 'application/json; charset=utf-8', path: ANPI_PATHS.create });
+		const r = await run(create, { direct: true });
+		expect(r.error?.message).toBe('安否確認API(登録) failed: HLDE00001 システムエラーが発生しました');
+		expect((r.error as { httpCode?: string } | undefined)?.httpCode).toBe('500');
+		expect([r.calls('POST', ANPI_PATHS.create), r.newThreads]).toEqual([1, 0]);
+		suite.figure('parity: 500 with an API error body (Create)', { faults: 1, ms: r.ms, outcome: outcome(r, 'POST', ANPI_PATHS.create) });
+	});
+
+	it('503 with an HTML page on every attempt of a read → 4 attempts, a gateway error quoting the page text', async () => {
+		const page = '<html><head><title>503</title></head><body><h1>503 Service Unavailable</h1><p>メンテナンス中です</p></body></html>';
+		proxy.addRule({ path: ANPI_PATHS.status, count: Number.POSITIVE_INFINITY, action: { kind: 'respond', status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'retry-after': '0' }, body: page } });
+		const r = await run(status5);
+		expect(r.error?.message).toBe('NTT Com API gateway error (HTTP 503) on 安否確認API(状況確認)');
+		expect(r.error?.description).toMatch(/503 Service Unavailable.*メンテナンス中です/);
+		expect(r.error?.description).toMatch(/reads were retried/);
+		expect(r.proxied(ANPI_PATHS.status)).toBe(READ_RETRIES + 1);
+		suite.figure('parity: 503 with an HTML page (read)', { faults: READ_RETRIES + 1, ms: r.ms, outcome: outcome(r, 'POST', ANPI_PATHS.status) });
+	});
+
+	it('connection reset in the middle of the answer (read) → retried once, 5 items', async () => {
+		proxy.addRule({ path: ANPI_PATHS.status, action: { kind: 'resetMidAnswer', fraction: 0.5 } });
+		const r = await run(status5);
+		expect(r.error).toBeUndefined();
+		expect(r.output()).toHaveLength(5);
+		expect(r.proxied(ANPI_PATHS.status)).toBe(2);
+		suite.figure('parity: reset mid-answer (read)', { faults: 1, ms: r.ms, outcome: outcome(r, 'POST', ANPI_PATHS.status) });
+	});
+
+	it('the gateway dropped the token (401) → renewed once, the call sent once more, 5 items', async () => {
+		expect((await run(status5, { direct: true })).error).toBeUndefined(); // a valid token in the credential
+		sim.expireAllTokens();
+		const r = await run(status5, { direct: true });
+		expect(r.error).toBeUndefined();
+		expect(r.output()).toHaveLength(5);
+		expect(r.tokenCalls).toBe(1);
+		expect(r.authorizations('POST', ANPI_PATHS.status)).toEqual(['invalid', 'valid']);
+		suite.figure('parity: token dropped by the gateway (401, read)', { faults: 1, ms: r.ms, outcome: `${outcome(r, 'POST', ANPI_PATHS.status)}, tokens ${r.authorizations('POST', ANPI_PATHS.status).join(' → ')}` });
+	});
 });
 
 describe('NTT: the token endpoint fails', () => {

@@ -7,7 +7,7 @@ import { sleep } from 'n8n-workflow';
 
 import { CallTimedOut, withinMs } from '../../shared/deadline';
 import { apiError, excerpt } from '../../shared/execution';
-import { requestRenewingOn401 } from '../../shared/n8nLine';
+import { RefusedAfterRenewal, causeOf, requestRenewingOn401 } from '../../shared/n8nLine';
 import type { ANPI_PATHS } from '../mapping';
 import { API_NAMES_JA, DEFAULT_HOST } from '../mapping';
 import type { CallLimits } from './limits';
@@ -17,6 +17,8 @@ type AnpiContext = IExecuteFunctions | IPollFunctions;
 export type AnpiOperation = keyof typeof ANPI_PATHS;
 
 export const CREDENTIAL_TYPE = 'nttComApi';
+/** The credential's expirable field: the access token its preAuthentication fetches (emptied to renew it). */
+const TOKEN_FIELD = 'accessToken';
 /** Retries of a read after the first attempt (429/503, timeouts and reset connections together). */
 export const READ_RETRIES = 3;
 const MAX_RETRY_WAIT_MS = 30_000;
@@ -100,11 +102,13 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
 
 function classify(error: unknown): NoAnswer {
 	if (error instanceof CallTimedOut) return { kind: 'timeout', reason: 'no answer', error };
-	// Keep only status, code and reason: the original error carries the request, with the token in its headers.
-	const wrapped = error as { message?: string; code?: string; cause?: { response?: { status?: number }; message?: string; code?: string } };
-	if (wrapped.cause?.response?.status === 401) return { kind: 'unauthorized', reason: 'HTTP 401', error };
-	const reason = wrapped.cause?.message ?? wrapped.message ?? String(error);
-	const code = String(wrapped.cause?.code ?? wrapped.code ?? '');
+	if (error instanceof RefusedAfterRenewal) return { kind: 'unauthorized', reason: 'HTTP 401', error };
+	// Keep only code and reason: the original error carries the request, with the token in its headers. Its cause
+	// is read the same way on every n8n line (causeOf: n8n before 2.34 keeps only pieces of it).
+	const wrapped = error as { message?: string; code?: string };
+	const cause = causeOf(error);
+	const reason = cause?.message ?? wrapped.message ?? String(error);
+	const code = String(cause?.code ?? wrapped.code ?? '');
 	if (/Client ID|access token from the NTT Com API gateway|without an access token/.test(reason)) return { kind: 'credential', reason, error };
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(reason)) return { kind: 'timeout', reason: 'no answer', error };
 	if (RESET_CODES.has(code) || /socket hang up|ECONNRESET/i.test(reason)) return { kind: 'reset', reason: 'the gateway closed the connection without an answer', error };
@@ -124,16 +128,23 @@ export async function anpiRequest(this: AnpiContext, call: AnpiCall): Promise<ID
 		const waitMs = Math.min(limits.timeoutMs, left);
 		let response: RawResponse;
 		try {
-			// 401 stays an error so that n8n renews the token and retries once (on 1.x and 2.x); every other status is ours to read
-			const request = requestRenewingOn401.call(this, CREDENTIAL_TYPE, {
-				method: call.method,
-				baseURL,
-				url: call.path,
-				body: call.body,
-				qs: call.qs,
-				json: true,
-				timeout: waitMs, // closes the socket of a stalled call; our timer also bounds the token wait
-			}) as Promise<RawResponse>;
+			// a 401 renews the token and sends once more (on 1.x and 2.x), one that stays is thrown; every other status is ours to read
+			const request = async (abortSignal: AbortSignal) =>
+				(await requestRenewingOn401.call(
+					this,
+					CREDENTIAL_TYPE,
+					{
+						method: call.method,
+						baseURL,
+						url: call.path,
+						body: call.body,
+						qs: call.qs,
+						json: true,
+						timeout: waitMs, // closes the socket of a stalled call; our timer also bounds the token wait
+						abortSignal, // and closes it when our timer runs out, e.g. on a dripping answer
+					},
+					TOKEN_FIELD,
+				)) as RawResponse;
 			response = await withinMs(request, waitMs);
 		} catch (error) {
 			const failure = classify(error);
@@ -203,8 +214,7 @@ function noAnswerError(ctx: AnpiContext, call: AnpiCall, label: string, failure:
 	const { itemIndex } = call;
 	const seconds = formatMinutes(call.limits.timeoutMs);
 	if (failure.kind === 'unauthorized') {
-		const response = (failure.error as { cause?: { response?: { data?: unknown } } }).cause?.response;
-		const { json } = parseBody(response?.data);
+		const { json } = parseBody((failure.error as RefusedAfterRenewal).answer.body);
 		const fault = (json?.fault as { faultstring?: string } | undefined)?.faultstring;
 		return apiError(ctx, {
 			itemIndex,

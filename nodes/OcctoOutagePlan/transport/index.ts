@@ -200,7 +200,7 @@ export function judgeAnswer(response: RawResponse, wire: OcctoWireSettings, secr
 const TLS_PURPOSE = "OCCTO's TLS client certificate";
 
 /** Sends one request through n8n with the credential's mutual TLS and login fields, on the helper that keeps TLS options on this n8n. */
-async function send(this: OcctoContextFunctions, connection: OcctoConnection, apiId: OcctoApiId, fields: OcctoRequestFields, timeoutMs: number) {
+async function send(this: OcctoContextFunctions, connection: OcctoConnection, apiId: OcctoApiId, fields: OcctoRequestFields, timeoutMs: number, abortSignal?: AbortSignal) {
 	return (await requestWithTlsOptions.call(
 		this,
 		CREDENTIAL_TYPE,
@@ -212,6 +212,7 @@ async function send(this: OcctoContextFunctions, connection: OcctoConnection, ap
 			encoding: 'arraybuffer',
 			disableFollowRedirect: true,
 			timeout: timeoutMs,
+			abortSignal, // withinMs aborts the request (closes its socket) when Timeout runs out
 		},
 		TLS_PURPOSE,
 	)) as RawResponse;
@@ -241,7 +242,7 @@ async function exchange(
 	let response: RawResponse;
 	try {
 		// the whole call within Timeout: the helper's own timeout covers only silence, not a slow drip
-		response = await withinMs(send.call(this, connection, apiId, fields, options.timeoutMs), options.timeoutMs);
+		response = await withinMs(async (signal) => await send.call(this, connection, apiId, fields, options.timeoutMs, signal), options.timeoutMs);
 	} catch (error) {
 		throw networkError(this, apiId, error, connection, itemIndex);
 	}
