@@ -64,7 +64,7 @@ export class NttComApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/nttAnpi.svg', dark: 'file:../icons/nttAnpi.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-occto-anpi/n8n-nodes-occto-anpi#ntt-com-api-credential';
+	documentationUrl = 'https://github.com/n8n-nodes-occto-anpi/n8n-nodes-occto-anpi/blob/main/docs/ntt-anpi.md#ntt-com-api-credential';
 
 	properties: INodeProperties[] = [
 		{

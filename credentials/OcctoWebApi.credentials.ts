@@ -104,7 +104,7 @@ export class OcctoWebApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/occto.svg', dark: 'file:../icons/occto.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-occto-anpi/n8n-nodes-occto-anpi#occto-webapi-credential';
+	documentationUrl = 'https://github.com/n8n-nodes-occto-anpi/n8n-nodes-occto-anpi/blob/main/docs/occto-outage-plan.md#occto-webapi-credential';
 
 	properties: INodeProperties[] = [
 		{

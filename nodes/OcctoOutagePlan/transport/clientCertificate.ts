@@ -94,7 +94,7 @@ function readPkcs12(credential: OcctoTlsCredential, ca: string | undefined, now:
 	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) {
 		throw new CertificateSetupError(
 			'The PKCS#12 certificate is not Base64 text',
-			'Convert the .p12 file to Base64 (see the README: PowerShell [Convert]::ToBase64String or `base64 -w0`) and paste the result.',
+			'Convert the .p12 file to Base64 (see the OCCTO WebAPI credential in the documentation: PowerShell [Convert]::ToBase64String or `base64 -w0`) and paste the result.',
 		);
 	}
 	const pfx = Buffer.from(text, 'base64');
