@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { closeRedisClients, openLedger } from '../nodes/OcctoOutagePlan/ledger';
-import type { LedgerSetting } from '../nodes/OcctoOutagePlan/ledger';
+import { closeRedisClients, openLedger } from '../nodes/OcctoOutagePlan/callLedger';
+import type { LedgerSetting } from '../nodes/OcctoOutagePlan/callLedger';
 import { redisServerBinary, startRedisServer } from '../test/redisServer';
 
 const CALLS = 1000;

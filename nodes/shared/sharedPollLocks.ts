@@ -1,10 +1,10 @@
-// The poll-overlap lock in a store every n8n process sees: in queue mode n8n's own Redis (the same shared
-// state as the OCCTO call ledger), so the guard holds across processes too (a restarted main, several mains).
+// The poll-overlap lock in a store every n8n process sees: in queue mode n8n's own Redis (the package's
+// shared state, nodes/shared/state), so the guard holds across processes too (a restarted main, several mains).
 // Outside queue mode there is one process and the in-memory lock of pollGuard.ts is enough.
 import { randomUUID } from 'node:crypto';
 
-import type { SharedState } from '../OcctoOutagePlan/ledger';
-import { isQueueMode, openLedger } from '../OcctoOutagePlan/ledger';
+import type { SharedState } from './state';
+import { openQueueState } from './state';
 import type { PollLockStore } from './pollGuard';
 import { setPollLockStore } from './pollGuard';
 
@@ -30,9 +30,9 @@ let chosen: Promise<void> | undefined;
 /** Once per process: in queue mode, move the poll locks into n8n's Redis. Unreachable Redis keeps the memory locks. */
 export async function useSharedPollLocks(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 	chosen ??= (async () => {
-		if (!isQueueMode(env)) return;
 		try {
-			setPollLockStore(new SharedStatePollLockStore((await openLedger({ mode: 'automatic' }, env)).state));
+			const state = await openQueueState(env);
+			if (state) setPollLockStore(new SharedStatePollLockStore(state));
 		} catch {
 			// the trigger's own calls will report an unreachable Redis; the in-process guard still holds for this process
 		}

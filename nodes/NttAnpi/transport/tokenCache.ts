@@ -5,8 +5,8 @@
 // process, and n8n's own credential store is enough.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
-import type { SharedState } from '../../OcctoOutagePlan/ledger';
-import { isQueueMode, openLedger } from '../../OcctoOutagePlan/ledger';
+import type { SharedState } from '../../shared/state';
+import { isQueueMode, openQueueState } from '../../shared/state';
 
 export interface CachedToken {
 	accessToken: string;
@@ -45,7 +45,7 @@ function sealer(key: string) {
 export async function tokenStateFor(env: NodeJS.ProcessEnv = process.env): Promise<SharedState | undefined> {
 	if (!isQueueMode(env) || !env.N8N_ENCRYPTION_KEY) return undefined;
 	try {
-		return (await openLedger({ mode: 'automatic' }, env)).state;
+		return await openQueueState(env);
 	} catch {
 		return undefined; // Redis unreachable: fetching a token of our own never fails an execution
 	}

@@ -2,8 +2,8 @@
 // loudly (unreachable Redis, unwritable folder) unless the setting allows the in-process fallback.
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import type { CallLedger, LedgerSetting, QuotaReading, SharedState } from '../ledger';
-import { LedgerUnavailableError, openLedger } from '../ledger';
+import type { CallLedger, LedgerSetting, QuotaReading, SharedState } from '../callLedger';
+import { LedgerUnavailableError, openLedger } from '../callLedger';
 
 export type { CallLedger, QuotaReading, SharedState };
 export { LedgerUnavailableError };

@@ -1,9 +1,11 @@
-// The OCCTO call ledger's contract, shared by every store (memory, file, redis). One count per OCCTO user ID
-// per Japan-time day; OCCTO allows 1000 calls a day per user ID across all APIs, failed calls included.
+// The OCCTO call ledger's contract. One count per OCCTO user ID per Japan-time day; OCCTO allows 1000 calls a
+// day per user ID across all APIs, failed calls included.
 import { jstDate, nextJstMidnight } from '../../shared/japanTime';
+import type { StoreName, StoreSetting } from '../../shared/state';
+import { checkWholeNumber, StoreUnavailableError } from '../../shared/state';
 import { DAILY_CALL_LIMIT } from '../mapping';
 
-export type LedgerStoreName = 'redis' | 'file' | 'memory';
+export type LedgerStoreName = StoreName;
 
 export interface QuotaReading {
 	used: number;
@@ -39,42 +41,24 @@ export interface CallLedger {
 	close?(): Promise<void>;
 }
 
-/** Small shared key-value primitives the same backend offers for other shared state (trigger cursors, poll locks, markers, an OAuth token cache). */
-export interface SharedState {
-	get(key: string): Promise<string | undefined>;
-	set(key: string, value: string, ttlMs?: number): Promise<void>;
-	/** Set only if absent (a lock); true if this caller got it. */
-	setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
-	delete(key: string): Promise<void>;
-}
-
-export type LedgerSetting = { mode: 'automatic' } | { mode: 'redis'; url: string } | { mode: 'file' } | { mode: 'memory' };
-
-export type Clock = () => Date;
+/** The credential's "Ledger" setting: where the count (and the small shared state beside it) lives. */
+export type LedgerSetting = StoreSetting;
 
 export interface LedgerOptions {
 	/** Injectable for tests; defaults to the system clock. */
-	clock?: Clock;
+	clock?: () => Date;
 }
 
 /**
- * A ledger store could not be used (unreachable Redis, unreadable ledger file, …). The message says what and
- * where (never a password); `description` says how to fix it. Callers turn it into a NodeOperationError.
+ * A ledger store could not be used (unreachable Redis, unreadable ledger file, …): the shared store's error,
+ * worded for the ledger. The message says what and where (never a password); `description` says how to fix
+ * it. Callers turn it into a NodeOperationError.
  */
-export class LedgerUnavailableError extends Error {
-	constructor(
-		message: string,
-		readonly description: string,
-		readonly store: LedgerStoreName,
-	) {
-		super(message);
-		this.name = 'LedgerUnavailableError';
-	}
-}
+export { StoreUnavailableError as LedgerUnavailableError };
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** What every store answers for a count on a given instant. */
+/** What the ledger answers for a count on a given instant. */
 export function readingOf(used: number, now: Date, store: LedgerStoreName, fallbackReason?: string): QuotaReading {
 	const reading: QuotaReading = {
 		used,
@@ -87,12 +71,12 @@ export function readingOf(used: number, now: Date, store: LedgerStoreName, fallb
 	return reading;
 }
 
-/** Keys outlive their day by one day, so a process whose clock is a little behind still finds them. */
+/** Counts outlive their day by one day, so a process whose clock is a little behind still finds them. */
 export function keyLifetimeMs(now: Date): number {
 	return nextJstMidnight(now).getTime() + DAY_MS - now.getTime();
 }
 
-/** The pure decision every store applies to today's count, inside its own atomic section. */
+/** Why a count refuses one more call (the store applies the same limits atomically). */
 export function decide(used: number, stopBefore: number): { allowed: boolean; refusedBy?: Reservation['refusedBy'] } {
 	if (used >= DAILY_CALL_LIMIT) return { allowed: false, refusedBy: 'dailyLimit' };
 	if (used >= stopBefore) return { allowed: false, refusedBy: 'stopBefore' };
@@ -106,13 +90,9 @@ export function checkUserId(userId: string): void {
 }
 
 export function checkStopBefore(stopBefore: number): void {
-	if (!Number.isInteger(stopBefore) || stopBefore < 0) {
-		throw new RangeError(`"Stop Before Call Count" must be a whole number of 0 or more, not ${String(stopBefore)}`);
-	}
+	checkWholeNumber(stopBefore, '"Stop Before Call Count"');
 }
 
 export function checkUsed(used: number): void {
-	if (!Number.isInteger(used) || used < 0) {
-		throw new RangeError(`The call count must be a whole number of 0 or more, not ${String(used)}`);
-	}
+	checkWholeNumber(used, 'The call count');
 }

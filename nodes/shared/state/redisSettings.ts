@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 
 import type { RedisTarget } from './redisStore';
+import type { StoreWording } from './types';
+import { capitalized, orOtherChoice } from './types';
 
 /** n8n's own reading of an environment variable: the value, or the content of the file <NAME>_FILE names. */
 function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -39,7 +41,7 @@ function stateNamespace(env: NodeJS.ProcessEnv): string {
 }
 
 /** The Redis n8n itself uses in queue mode. */
-export function n8nQueueRedis(env: NodeJS.ProcessEnv): RedisTarget {
+export function n8nQueueRedis(env: NodeJS.ProcessEnv, wording: StoreWording): RedisTarget {
 	const host = readEnv(env, 'QUEUE_BULL_REDIS_HOST') || 'localhost';
 	const port = envNumber(env, 'QUEUE_BULL_REDIS_PORT', 6379);
 	const options: RedisTarget['options'] = {
@@ -68,12 +70,13 @@ export function n8nQueueRedis(env: NodeJS.ProcessEnv): RedisTarget {
 		options,
 		clusterNodes: clusterNodes.length ? clusterNodes : undefined,
 		stateNamespace: stateNamespace(env),
-		hint: 'n8n runs in queue mode, so the ledger lives in the Redis n8n uses (QUEUE_BULL_REDIS_* settings). Check that this Redis is running and reachable from every n8n process, or choose another "Ledger" in the OCCTO WebAPI credential.',
+		subject: wording.subject,
+		hint: `n8n runs in queue mode, so ${wording.subject} lives in the Redis n8n uses (QUEUE_BULL_REDIS_* settings). Check that this Redis is running and reachable from every n8n process${orOtherChoice(wording)}.`,
 	};
 }
 
 /** A Redis URL of the user's own: redis://[user:password@]host[:port][/db], or rediss:// for TLS. */
-export function redisFromUrl(url: string, env: NodeJS.ProcessEnv): RedisTarget {
+export function redisFromUrl(url: string, env: NodeJS.ProcessEnv, wording: StoreWording): RedisTarget {
 	let parsed: URL;
 	try {
 		parsed = new URL(url.trim());
@@ -82,12 +85,12 @@ export function redisFromUrl(url: string, env: NodeJS.ProcessEnv): RedisTarget {
 	}
 	if ((parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || !parsed.hostname) {
 		throw new RangeError(
-			'The "Redis URL" of the ledger must look like redis://host:6379/0 (or rediss:// for TLS, with user:password@ before the host when needed)',
+			`${capitalized(wording.urlField)} must look like redis://host:6379/0 (or rediss:// for TLS, with user:password@ before the host when needed)`,
 		);
 	}
 	const db = parsed.pathname.replace(/^\//, '');
 	if (db !== '' && !/^\d+$/.test(db)) {
-		throw new RangeError(`The database in the "Redis URL" of the ledger must be a number (like /0), not "/${db}"`);
+		throw new RangeError(`The database in ${wording.urlField} must be a number (like /0), not "/${db}"`);
 	}
 	const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
 	const port = Number(parsed.port || 6379);
@@ -103,6 +106,7 @@ export function redisFromUrl(url: string, env: NodeJS.ProcessEnv): RedisTarget {
 		label: `${parsed.hostname}:${port}`,
 		options,
 		stateNamespace: stateNamespace(env),
-		hint: 'Check the "Redis URL" of the ledger in the OCCTO WebAPI credential and that this Redis is running and reachable from every n8n process.',
+		subject: wording.subject,
+		hint: `Check ${wording.urlSetting} and that this Redis is running and reachable from every n8n process.`,
 	};
 }

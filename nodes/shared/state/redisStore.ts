@@ -1,15 +1,13 @@
-// The Redis store: the ledger every n8n process (main, workers, webhook processes) shares in queue mode,
-// in the Redis n8n itself uses, or in a Redis of the user's own. Check-and-reserve is one Lua script, so
-// Redis runs it atomically: two workers racing at 949 with Stop Before 950 cannot both pass. Keys expire a
-// day after their Japan-time day ends. Connection problems are errors, never a silent switch to another
-// store (that would undercount).
+// The Redis store: the state every n8n process (main, workers, webhook processes) shares in queue mode, in
+// the Redis n8n itself uses, or in a Redis of the user's own. A counter's check-and-reserve is one Lua
+// script, so Redis runs it atomically: two workers racing for the last unit below a limit cannot both pass.
+// Connection problems are errors, never a silent switch to another store (a count kept elsewhere would
+// undercount).
 import { Cluster, Redis } from 'ioredis';
 import type { ClusterNode, RedisOptions } from 'ioredis';
 
-import type { CallLedger, Clock, QuotaReading, Reservation, SharedState } from './types';
-import { checkStopBefore, checkUsed, checkUserId, keyLifetimeMs, LedgerUnavailableError, readingOf } from './types';
-import { jstDate } from '../../shared/japanTime';
-import { DAILY_CALL_LIMIT } from '../mapping';
+import type { CounterKey, CounterRule, SharedCounter, SharedState, SharedStore } from './types';
+import { checkCounterName, checkRule, checkWholeNumber, StoreUnavailableError } from './types';
 
 const CONNECT_TIMEOUT_MS = 2_000;
 const COMMAND_TIMEOUT_MS = 2_000;
@@ -24,11 +22,13 @@ export interface RedisTarget {
 	clusterNodes?: ClusterNode[];
 	/** Separates the shared state of n8n instances that share one Redis (their QUEUE_BULL_PREFIX). */
 	stateNamespace: string;
+	/** What the store keeps, in the caller's words (for errors). */
+	subject: string;
 	/** What the user should check when it fails. */
 	hint: string;
 }
 
-type Client = (Redis | Cluster) & LedgerCommands;
+type Client = (Redis | Cluster) & CounterCommands;
 
 interface Connection {
 	client: Client;
@@ -36,23 +36,29 @@ interface Connection {
 	lastError?: string;
 }
 
+/** KEYS[1] the count; ARGV[1] its lifetime (ms), ARGV[2..] the limits it must stay below. → {allowed 0|1, count} */
 const RESERVE_SCRIPT = `
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-if used >= tonumber(ARGV[2]) then return {0, used, 2} end
-if used >= tonumber(ARGV[1]) then return {0, used, 1} end
-used = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return {1, used, 0}`;
+local value = tonumber(redis.call('GET', KEYS[1]) or '0')
+for i = 2, #ARGV do
+  if value >= tonumber(ARGV[i]) then return {0, value} end
+end
+value = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return {1, value}`;
 
+/** KEYS[1] the count; ARGV[1] the least it must be, ARGV[2] its lifetime (ms). → the count */
 const RAISE_SCRIPT = `
-local used = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[1]))
-redis.call('SET', KEYS[1], used, 'PX', ARGV[2])
-return used`;
+local value = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[1]))
+redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
+return value`;
 
-interface LedgerCommands {
-	occtoReserve(key: string, stopBefore: number, limit: number, ttlMs: number): Promise<[number, number, number]>;
-	occtoRaise(key: string, atLeast: number, ttlMs: number): Promise<number>;
+interface CounterCommands {
+	counterReserve(key: string, ttlMs: number, ...below: number[]): Promise<[number, number]>;
+	counterRaise(key: string, atLeast: number, ttlMs: number): Promise<number>;
 }
+
+/** A lifetime Redis accepts (PX wants a whole number of at least 1). */
+const px = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
 
 /** One client per connection target per process, shared by every node execution. */
 const clients = new Map<string, Promise<Connection>>();
@@ -62,9 +68,9 @@ function scrub(text: string, target: RedisTarget): string {
 	return password && password.length >= 3 ? text.split(password).join('[redacted]') : text;
 }
 
-function unreachable(target: RedisTarget, reason: string): LedgerUnavailableError {
-	return new LedgerUnavailableError(
-		`Cannot use the Redis for the OCCTO call ledger at ${target.label}: ${scrub(reason, target)}`,
+function unreachable(target: RedisTarget, reason: string): StoreUnavailableError {
+	return new StoreUnavailableError(
+		`Cannot use the Redis for ${target.subject} at ${target.label}: ${scrub(reason, target)}`,
 		target.hint,
 		'redis',
 	);
@@ -95,8 +101,8 @@ async function connect(target: RedisTarget): Promise<Connection> {
 		if (connected) connection.lastError = error.message;
 		else errors.push(error.message);
 	});
-	client.defineCommand('occtoReserve', { numberOfKeys: 1, lua: RESERVE_SCRIPT });
-	client.defineCommand('occtoRaise', { numberOfKeys: 1, lua: RAISE_SCRIPT });
+	client.defineCommand('counterReserve', { numberOfKeys: 1, lua: RESERVE_SCRIPT });
+	client.defineCommand('counterRaise', { numberOfKeys: 1, lua: RAISE_SCRIPT });
 	// connecting, AUTH, SELECT and one PING must all be done within CONNECT_TIMEOUT_MS, whatever the server does
 	const handshake = (async () => {
 		await client.connect();
@@ -167,58 +173,38 @@ async function run<T>(target: RedisTarget, command: (client: Client) => Promise<
 	}
 }
 
-export async function openRedisStores(target: RedisTarget, clock: Clock): Promise<{ ledger: RedisLedger; state: RedisState }> {
-	await connectionFor(target); // connect now, so a wrong setting fails before any OCCTO call
-	return { ledger: new RedisLedger(target, clock), state: new RedisState(target) };
-}
-
-export class RedisLedger implements CallLedger {
-	readonly store = 'redis' as const;
-
+/** Counter keys are not kept apart per n8n instance: what they count (a quota) belongs to the world outside. */
+export class RedisCounter implements SharedCounter {
 	constructor(
 		private readonly target: RedisTarget,
-		private readonly clock: Clock,
-	) {}
-
-	/** The key of userId's count on the Japan-time day of `now`. */
-	key(userId: string, now: Date): string {
-		checkUserId(userId);
-		return `${NAMESPACE}:calls:${jstDate(now)}:${userId}`;
+		private readonly counterName: string,
+	) {
+		checkCounterName(counterName);
 	}
 
-	async reserve(userId: string, stopBefore: number): Promise<Reservation> {
-		checkStopBefore(stopBefore);
-		const now = this.clock();
-		const key = this.key(userId, now);
-		const [allowed, used, refusal] = await run(this.target, async (client) =>
-			await client.occtoReserve(key, stopBefore, DAILY_CALL_LIMIT, keyLifetimeMs(now)),
-		);
-		const reservation: Reservation = { allowed: allowed === 1, reading: readingOf(Number(used), now, 'redis') };
-		if (refusal === 1) reservation.refusedBy = 'stopBefore';
-		if (refusal === 2) reservation.refusedBy = 'dailyLimit';
-		return reservation;
+	key({ day, name }: CounterKey): string {
+		return `${NAMESPACE}:${this.counterName}:${day}:${name}`;
 	}
 
-	async read(userId: string): Promise<QuotaReading> {
-		const now = this.clock();
-		const key = this.key(userId, now);
-		const value = await run(this.target, async (client) => await client.get(key));
-		return readingOf(Number(value ?? 0), now, 'redis');
+	async reserve(key: CounterKey, rule: CounterRule): Promise<{ allowed: boolean; value: number }> {
+		checkRule(rule);
+		const [allowed, value] = await run(this.target, async (client) => await client.counterReserve(this.key(key), px(rule.ttlMs), ...rule.below));
+		return { allowed: allowed === 1, value: Number(value) };
 	}
 
-	async set(userId: string, used: number): Promise<QuotaReading> {
-		checkUsed(used);
-		const now = this.clock();
-		const key = this.key(userId, now);
-		await run(this.target, async (client) => await client.set(key, String(used), 'PX', keyLifetimeMs(now)));
-		return readingOf(used, now, 'redis');
+	async read(key: CounterKey): Promise<number> {
+		return Number((await run(this.target, async (client) => await client.get(this.key(key)))) ?? 0);
 	}
 
-	async markExhausted(userId: string): Promise<QuotaReading> {
-		const now = this.clock();
-		const key = this.key(userId, now);
-		const used = await run(this.target, async (client) => await client.occtoRaise(key, DAILY_CALL_LIMIT, keyLifetimeMs(now)));
-		return readingOf(Number(used), now, 'redis');
+	async set(key: CounterKey, value: number, ttlMs: number): Promise<number> {
+		checkWholeNumber(value, 'A count');
+		await run(this.target, async (client) => await client.set(this.key(key), String(value), 'PX', px(ttlMs)));
+		return value;
+	}
+
+	async raise(key: CounterKey, atLeast: number, ttlMs: number): Promise<number> {
+		checkWholeNumber(atLeast, 'A count');
+		return Number(await run(this.target, async (client) => await client.counterRaise(this.key(key), atLeast, px(ttlMs))));
 	}
 }
 
@@ -236,16 +222,35 @@ export class RedisState implements SharedState {
 
 	async set(key: string, value: string, ttlMs?: number): Promise<void> {
 		await run(this.target, async (client) =>
-			ttlMs === undefined ? await client.set(this.key(key), value) : await client.set(this.key(key), value, 'PX', Math.max(1, Math.ceil(ttlMs))),
+			ttlMs === undefined ? await client.set(this.key(key), value) : await client.set(this.key(key), value, 'PX', px(ttlMs)),
 		);
 	}
 
 	async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-		const answer = await run(this.target, async (client) => await client.set(this.key(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'));
+		const answer = await run(this.target, async (client) => await client.set(this.key(key), value, 'PX', px(ttlMs), 'NX'));
 		return answer === 'OK';
 	}
 
 	async delete(key: string): Promise<void> {
 		await run(this.target, async (client) => await client.del(this.key(key)));
 	}
+}
+
+export class RedisStore implements SharedStore {
+	readonly backend = 'redis' as const;
+	readonly state: RedisState;
+
+	constructor(private readonly target: RedisTarget) {
+		this.state = new RedisState(target);
+	}
+
+	counter(name: string): SharedCounter {
+		return new RedisCounter(this.target, name);
+	}
+}
+
+/** Connects now, so a wrong setting fails before the store is first used. */
+export async function openRedisStore(target: RedisTarget): Promise<RedisStore> {
+	await connectionFor(target);
+	return new RedisStore(target);
 }
