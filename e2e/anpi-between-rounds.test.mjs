@@ -4,15 +4,29 @@
 // activates, nothing runs, nothing fails. When a round opens, every answer of it reaches the workflow once,
 // those given before the trigger first saw the round included; when it closes, the polls are quiet again.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
-import { NODE_TYPES, N8N_LINE, ROOT, activateArgs, anpiGateway, freePort, n8nCli, ownerSession, until } from './lib.mjs';
+import {
+	NODE_TYPES,
+	N8N_LINE,
+	ROOT,
+	anpiCredentials,
+	anpiGateway,
+	freePort,
+	importIntoN8n,
+	ownerSession,
+	recordNode,
+	sleep,
+	startCollector,
+	startN8n,
+	stopN8n,
+	triggeredWorkflow,
+	until,
+} from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startAnpiSimulator } = require(path.join(ROOT, 'dist/simulators/anpi/server.js'));
@@ -31,80 +45,46 @@ before(async () => {
 	// no round open: only closed ones, as between disasters
 	anpi = await startAnpiSimulator({ users: 30, asyncDelayMs: 100, seedOpenRound: false, noOpenRound: '404' });
 	// the workflow posts every answer it receives here
-	collector = createServer((req, res) => {
-		let body = '';
-		req.on('data', (chunk) => (body += chunk));
-		req.on('end', () => {
-			received.push(JSON.parse(body));
-			res.end('{}');
-		});
-	});
-	await new Promise((resolve) => collector.listen(0, '127.0.0.1', resolve));
+	collector = await startCollector(received);
 	env.N8N_RUNNERS_BROKER_PORT = String(await freePort());
 	env.N8N_PORT = String(await freePort());
-	const workflow = {
-		id: WORKFLOW_ID,
-		name: 'e2e: new answers of whichever round is open',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: 'rounds-trigger',
-				name: 'New answers',
-				type: NODE_TYPES.anpiTrigger,
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'newAnswers', tid: '', emitExisting: false, options: { timeout: 20 } },
-				credentials: { nttComApi: { id: 'anpiSimulator001', name: 'NTT Anpi simulator' } },
-			},
-			{
-				id: 'rounds-record',
-				name: 'Record',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [240, 0],
-				parameters: {
-					method: 'POST',
-					url: `http://127.0.0.1:${collector.address().port}/event`,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: '={{ JSON.stringify({ tid: $json.tid, usrcd: $json.usrcd }) }}',
-					options: {},
-				},
-			},
-		],
-		connections: { 'New answers': { main: [[{ node: 'Record', type: 'main', index: 0 }]] } },
-	};
-	mkdirSync(path.join(home, 'workflows'));
-	writeFileSync(path.join(home, 'workflows', 'rounds.json'), JSON.stringify(workflow));
-	writeFileSync(path.join(home, 'credentials.json'), JSON.stringify(simulatorCredentials({}, anpi.url).filter((c) => c.type === 'nttComApi')));
-	for (const args of [['import:credentials', `--input=${path.join(home, 'credentials.json')}`], ['import:workflow', '--separate', `--input=${path.join(home, 'workflows')}`], activateArgs(WORKFLOW_ID)]) {
-		const result = await n8nCli(env, args);
-		assert.equal(result.status, 0, `n8n ${args.join(' ')} failed:\n${result.output}`);
-	}
+	const workflow = triggeredWorkflow(
+		WORKFLOW_ID,
+		'e2e: new answers of whichever round is open',
+		{
+			id: 'rounds-trigger',
+			name: 'New answers',
+			type: NODE_TYPES.anpiTrigger,
+			typeVersion: 1,
+			position: [0, 0],
+			// every 15 seconds (a custom cron with seconds): the same polls as every minute, four times sooner
+			parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: '*/15 * * * * *' }] }, event: 'newAnswers', tid: '', emitExisting: false, options: { timeout: 10 } },
+			credentials: { nttComApi: { id: 'anpiSimulator001', name: 'NTT Anpi simulator' } },
+		},
+		recordNode('rounds-record', collector, '={{ JSON.stringify({ tid: $json.tid, usrcd: $json.usrcd }) }}'),
+	);
+	await importIntoN8n(env, home, { credentials: anpiCredentials(anpi.url), workflows: [workflow], activate: [WORKFLOW_ID] });
 });
 
 after(async () => {
-	server?.child.kill('SIGTERM');
-	await server?.done;
+	await stopN8n(server);
 	await anpi?.close();
 	collector?.close();
 	rmSync(home, { recursive: true, force: true });
 });
 
 test(`n8n ${N8N_LINE}.x: a New Answers trigger is quiet between rounds and catches every answer of the round that opens`, { timeout: 900_000 }, async () => {
-	server = n8nCli(env, ['start'], { background: true });
-	await until(() => server.output().includes('Editor is now accessible'), 120_000, 'n8n to start');
+	server = await startN8n(env);
 	const polls = () => anpi.requests.filter((r) => r.path === STATUS_PATH).length;
 	const nextPoll = async (what) => {
 		const seen = polls();
 		await until(() => polls() > seen, 150_000, what);
-		await new Promise((resolve) => setTimeout(resolve, 2_000)); // let the poll finish its work
+		await sleep(2_000); // let the poll finish its work
 	};
 
 	// activation runs the first poll: HTTP 404, and the workflow must still be activated
 	await until(() => polls() > 0, 120_000, 'the first poll (activation)');
-	await new Promise((resolve) => setTimeout(resolve, 2_000));
+	await sleep(2_000);
 	anpi.answerNoOpenRound('errorCode');
 	await nextPoll('a poll answered with an API error saying no round is open');
 	anpi.answerNoOpenRound('emptyList');

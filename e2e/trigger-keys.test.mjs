@@ -4,127 +4,102 @@
 // submission is emitted new (受付中) and changed (受付完了 / 提出エラー with its errors), once, across a restart
 // of n8n; each 提出エラー costs exactly one BA13B007 call.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { NODE_TYPES, ROOT, activateArgs, freePort, n8nCli, occtoCredentialData, until } from './lib.mjs';
+import {
+	NODE_TYPES,
+	ROOT,
+	freePort,
+	importIntoN8n,
+	occtoCredentialData,
+	recordNode,
+	sleep,
+	startCollector,
+	startN8n,
+	stopN8n,
+	triggeredWorkflow,
+	until,
+} from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
-const { badPlanXml, occtoPost, p12Tls, validPlanXml } = require(path.join(ROOT, 'dist/test/occto-fixtures.js'));
+const { badPlanXml, registerAtSimulator, validPlanXml } = require(path.join(ROOT, 'dist/test/occto-fixtures.js'));
 
 const home = mkdtempSync(path.join(tmpdir(), 'n8n-e2e-trigger-keys-'));
 const env = { ...process.env, N8N_USER_FOLDER: home, GENERIC_TIMEZONE: 'UTC' };
 const WORKFLOW_ID = 'e2eOcctoKeyTrig1';
-// a poll every minute, in this hour and the next only (UTC): 120 calls a day, within the Daily Call Budget
+// a poll every 20 seconds, in this hour and the next only (UTC): 360 calls a day, within the Daily Call Budget
 const hour = new Date().getUTCHours();
-const EVERY_MINUTE_NOW = `* ${hour},${(hour + 1) % 24} * * *`;
-// longer than the minute between polls: the first poll after a registration always sees 受付中
-const STATUS_DELAY_MS = 90_000;
+const EVERY_20_SECONDS_NOW = `*/20 * ${hour},${(hour + 1) % 24} * * *`;
+// longer than the 20 seconds between polls: the first poll after a registration always sees 受付中
+const STATUS_DELAY_MS = 40_000;
 let sim;
 let collector;
 let server;
 const received = [];
 
-const register = async (xml) => {
-	const answer = await occtoPost(sim.url, sim.profile.paths.BA13B101, { userid: 'U0000001', password: 'sim-password-1' }, p12Tls(sim.certs, sim.certs.clientP12Base64), {
-		file: { field: sim.profile.filePart, fileName: 'plan.xml', data: Buffer.from(xml) },
-	});
-	return /<OCCTO_RECEPTION_NO>(\d+)</.exec(answer.body.toString('latin1'))[1];
-};
+const register = async (xml) => await registerAtSimulator(sim, xml);
 const eventsOf = (receipt) => received.filter((event) => event.occtoReceptionNo === receipt);
 const errorDetailCalls = () => sim.requests.filter((r) => r.apiId === 'BA13B007').length;
 const listCalls = () => sim.requests.filter((r) => r.apiId === 'BA13B006').length;
 
-async function startN8n() {
-	server = n8nCli(env, ['start'], { background: true });
-	await until(() => server.output().includes('Editor is now accessible'), 120_000, 'n8n to start');
+async function start() {
+	server = await startN8n(env);
 }
-async function stopN8n() {
-	server.child.kill('SIGTERM');
-	await server.done;
+async function stop() {
+	await stopN8n(server);
 	server = undefined;
 }
 
 before(async () => {
 	sim = await startOcctoSimulator({ certDir: path.join(home, 'occto-certs'), seedPlans: 2, statusDelayMs: STATUS_DELAY_MS, profile: 'renamed' });
 	// the workflow posts every event it receives here
-	collector = createServer((req, res) => {
-		let body = '';
-		req.on('data', (chunk) => (body += chunk));
-		req.on('end', () => {
-			received.push(JSON.parse(body));
-			res.end('{}');
-		});
-	});
-	await new Promise((resolve) => collector.listen(0, '127.0.0.1', resolve));
+	collector = await startCollector(received);
 	env.N8N_RUNNERS_BROKER_PORT = String(await freePort());
 	env.N8N_PORT = String(await freePort());
-	const workflow = {
-		id: WORKFLOW_ID,
-		name: 'e2e: OCCTO submissions on renamed rows',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: 'keys-trigger',
-				name: 'Submission status changed',
-				type: NODE_TYPES.occtoTrigger,
-				typeVersion: 2,
-				position: [0, 0],
-				parameters: {
-					event: 'submissionStatusChanged',
-					pollingMode: 'everyPoll',
-					pollTimes: { item: [{ mode: 'custom', cronExpression: EVERY_MINUTE_NOW }] },
-					dailyBudget: 1000,
-					options: {},
-				},
-				credentials: { occtoWebApi: { id: 'occtoSimulator01', name: 'OCCTO simulator' } },
+	const workflow = triggeredWorkflow(
+		WORKFLOW_ID,
+		'e2e: OCCTO submissions on renamed rows',
+		{
+			id: 'keys-trigger',
+			name: 'Submission status changed',
+			type: NODE_TYPES.occtoTrigger,
+			typeVersion: 2,
+			position: [0, 0],
+			parameters: {
+				event: 'submissionStatusChanged',
+				pollingMode: 'everyPoll',
+				pollTimes: { item: [{ mode: 'custom', cronExpression: EVERY_20_SECONDS_NOW }] },
+				dailyBudget: 1000,
+				options: {},
 			},
-			{
-				id: 'keys-record',
-				name: 'Record',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [240, 0],
-				parameters: {
-					method: 'POST',
-					url: `http://127.0.0.1:${collector.address().port}/event`,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody:
-						'={{ JSON.stringify({ occtoReceptionNo: $json.occtoReceptionNo, status: $json.status, statusName: $json.statusName, UKETSUKE_NO: $json.UKETSUKE_NO, JOTAI_NM: $json.JOTAI_NM, previous: $json.previous, errors: ($json.errors || []).length }) }}',
-					options: {},
-				},
-			},
-		],
-		connections: { 'Submission status changed': { main: [[{ node: 'Record', type: 'main', index: 0 }]] } },
-	};
-	mkdirSync(path.join(home, 'workflows'));
-	writeFileSync(path.join(home, 'workflows', 'keys.json'), JSON.stringify(workflow));
+			credentials: { occtoWebApi: { id: 'occtoSimulator01', name: 'OCCTO simulator' } },
+		},
+		recordNode(
+			'keys-record',
+			collector,
+			'={{ JSON.stringify({ occtoReceptionNo: $json.occtoReceptionNo, status: $json.status, statusName: $json.statusName, UKETSUKE_NO: $json.UKETSUKE_NO, JOTAI_NM: $json.JOTAI_NM, previous: $json.previous, errors: ($json.errors || []).length }) }}',
+		),
+	);
 	// no Advanced Settings, no Field Names: the credential a user who configured nothing has
 	const credential = { id: 'occtoSimulator01', name: 'OCCTO simulator', type: 'occtoWebApi', data: occtoCredentialData(sim) };
 	assert.equal(credential.data.fieldNames, undefined);
-	writeFileSync(path.join(home, 'credentials.json'), JSON.stringify([credential]));
-	for (const args of [['import:credentials', `--input=${path.join(home, 'credentials.json')}`], ['import:workflow', '--separate', `--input=${path.join(home, 'workflows')}`], activateArgs(WORKFLOW_ID)]) {
-		const result = await n8nCli(env, args);
-		assert.equal(result.status, 0, `n8n ${args.join(' ')} failed:\n${result.output}`);
-	}
+	await importIntoN8n(env, home, { credentials: [credential], workflows: [workflow], activate: [WORKFLOW_ID] });
 });
 
 after(async () => {
-	if (server) await stopN8n();
+	await stop();
 	await sim?.close();
 	collector?.close();
 	rmSync(home, { recursive: true, force: true });
 });
 
-test('renamed rows, no Field Names: new, changed and 提出エラー events once each, across a restart', { timeout: 900_000 }, async () => {
-	await startN8n();
+test('renamed rows, no Field Names: new, changed and 提出エラー events once each, across a restart', { timeout: 600_000 }, async () => {
+	await start();
 	// activation: an empty list decides nothing and does not fail
 	await until(() => listCalls() > 0, 120_000, 'the activation poll');
 	const good = await register(validPlanXml({ facility: '髙﨑変電所' }));
@@ -145,10 +120,10 @@ test('renamed rows, no Field Names: new, changed and 提出エラー events once
 	assert.equal(errorDetailCalls(), 1);
 
 	// a restart: the cursor (and the key fields decided from the rows) survive in n8n's database
-	await stopN8n();
+	await stop();
 	const later = await register(badPlanXml());
 	const listsBefore = listCalls();
-	await startN8n();
+	await start();
 	await until(() => eventsOf(later).length > 0, 180_000, 'the submission registered while n8n was down');
 	await until(() => eventsOf(later).length > 1, 360_000, 'its 提出エラー');
 	assert.deepEqual(
@@ -160,7 +135,7 @@ test('renamed rows, no Field Names: new, changed and 提出エラー events once
 	);
 	const listsAtEnd = listCalls();
 	await until(() => listCalls() > listsAtEnd, 180_000, 'one more poll');
-	await new Promise((resolve) => setTimeout(resolve, 5_000));
+	await sleep(5_000);
 	assert.ok(listCalls() - listsBefore >= 3);
 	// nothing came twice, nothing was lost; one BA13B007 call per 提出エラー
 	assert.deepEqual(
