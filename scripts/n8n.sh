@@ -69,4 +69,9 @@ mkdir -p "$N8N_USER_FOLDER/.n8n/nodes/node_modules"
 INSTALLED="$N8N_USER_FOLDER/.n8n/nodes/node_modules/$PKG_NAME"
 [ -d "$INSTALLED" ] && [ ! -L "$INSTALLED" ] || ln -sfn "$ROOT" "$INSTALLED"
 [ "${1:-}" = env ] && { env | grep -E '^(N8N_|PATH=)'; exit 0; }
+# `n8n execute` ends with process.exit() while n8n's default 'vm' expression engine may still be building an
+# isolate on isolated-vm's thread pool; the process then dies with SIGSEGV after printing a complete run (n8n's
+# race, on 2.41 and 1.123: e2e/clean-exit.test.mjs explains it). One-shot CLI runs use the legacy engine, which has
+# no isolates, unless N8N_EXPRESSION_ENGINE is set; `n8n start` and workers keep n8n's default.
+[ "${1:-}" = execute ] && export N8N_EXPRESSION_ENGINE="${N8N_EXPRESSION_ENGINE:-legacy}"
 exec n8n "${@:-start}"
