@@ -11,6 +11,7 @@ import { CredentialStore } from '../test/harness';
 import { badPlanXml, occtoPost, p12Tls, simulatorCredential, validPlanXml } from '../test/occto-fixtures';
 import { occtoNode, occtoRunner } from '../test/occtoRunner';
 import { Poller } from '../test/pollHarness';
+import { sleep } from '../test/support/time';
 
 export interface AdaptiveDayResult {
 	mode: 'adaptive' | 'everyPoll';
@@ -102,7 +103,7 @@ export async function adaptiveDay(mode: 'adaptive' | 'everyPoll'): Promise<Adapt
 				});
 				submitted.set(/<OCCTO_RECEPTION_NO>(\d+)</.exec(answer.text)?.[1] ?? '', { at: now, bad: false, outside: true });
 			}
-			await new Promise((resolve) => setTimeout(resolve, 40)); // OCCTO processes (statusDelayMs)
+			await sleep(40); // OCCTO processes (statusDelayMs)
 			now += 60_000; // the triggers' poll comes a minute after the registration
 			await pollOnce(status, 'status');
 			await pollOnce(plans, 'plans');

@@ -1,19 +1,15 @@
 // One Anpi Return All measurement in its own process: our node (Get Status, Return All, through n8n-core's
 // engine) or a plain fetch loop over the same pages, against the simulator in this process.
 // Usage: node dist/bench/anpiCase.js <node|fetch> <users>
-import type { IDataObject } from 'n8n-workflow';
-
 import { NttComApi } from '../credentials/NttComApi.credentials';
 import { NttAnpi } from '../nodes/NttAnpi/NttAnpi.node';
 import { startAnpiSimulator } from '../simulators/anpi/server';
 import { CredentialStore, chain, itemsOf, runWorkflow } from '../test/harness';
+import { anpiAccessToken, nttCredential } from '../test/support/anpi';
+import { nodeOf } from '../test/support/nodes';
 
 async function viaFetch(url: string): Promise<number> {
-	const token = ((await (await fetch(`${url}/v1/oauth/accesstokens`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ grantType: 'client_credentials', clientId: 'sim-client', clientSecret: 'sim-secret-not-real' }),
-	})).json()) as { accessToken: string }).accessToken;
+	const token = await anpiAccessToken(url);
 	const rows: unknown[] = [];
 	for (let offset = 0; ; ) {
 		const page = (await (await fetch(`${url}/v1/anpi/confirm/safety-status/`, {
@@ -29,21 +25,9 @@ async function viaFetch(url: string): Promise<number> {
 }
 
 async function viaNode(url: string): Promise<number> {
-	const { nodes, connections } = chain([
-		{
-			id: 'status',
-			name: 'Status',
-			type: 'anpi',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { resource: 'safetyConfirmation', operation: 'getStatus', tid: '0000003', returnAll: true, options: { simplify: false } },
-			credentials: { nttComApi: { id: '1', name: 'NTT' } },
-		},
-	]);
-	const credentials = new CredentialStore(
-		{ nttComApi: new NttComApi() },
-		{ nttComApi: { clientId: 'sim-client', clientSecret: 'sim-secret-not-real', host: 'custom', customUrl: url, accessToken: '', validUntil: 0 } as IDataObject as never },
-	);
+	const parameters = { resource: 'safetyConfirmation', operation: 'getStatus', tid: '0000003', returnAll: true, options: { simplify: false } };
+	const { nodes, connections } = chain([nodeOf('anpi', 'Status', parameters, { nttComApi: { id: '1', name: 'NTT' } }, { id: 'status' })]);
+	const credentials = new CredentialStore({ nttComApi: new NttComApi() }, { nttComApi: nttCredential(url) });
 	const run = await runWorkflow({ nodes, connections, nodeTypes: { anpi: new NttAnpi() }, credentials });
 	return itemsOf(run, 'Status').length;
 }

@@ -15,11 +15,7 @@ import { DEFAULT_HOST, REGIONAL_HOSTS, GRANT_PATH, TOKEN_RENEW_MARGIN_MS, TOKEN_
 import type { TokenAnswer } from '../nodes/NttAnpi/mapping';
 import type { CachedToken } from '../nodes/NttAnpi/transport/tokenCache';
 import { sharedToken, tokenStateFor } from '../nodes/NttAnpi/transport/tokenCache';
-
-function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
-	const host = String(credentials.host || DEFAULT_HOST);
-	return (host === 'custom' ? String(credentials.customUrl ?? '') : host).replace(/\/+$/, '');
-}
+import { anpiBaseUrlOf } from '../nodes/NttAnpi/transport/connection';
 
 /** One token call to the gateway with the client credentials. */
 async function fetchGatewayToken(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<CachedToken> {
@@ -27,7 +23,7 @@ async function fetchGatewayToken(this: IHttpRequestHelper, credentials: ICredent
 	try {
 		answer = (await this.helpers.httpRequest({
 			method: 'POST',
-			url: `${baseUrlOf(credentials)}${GRANT_PATH}`,
+			url: `${anpiBaseUrlOf(credentials)}${GRANT_PATH}`,
 			headers: { 'content-type': 'application/json' },
 			body: { grantType: 'client_credentials', clientId: credentials.clientId, clientSecret: credentials.clientSecret },
 			json: true,
@@ -125,7 +121,7 @@ export class NttComApi implements ICredentialType {
 	// In queue mode the workers share one token (nodes/NttAnpi/transport/tokenCache.ts).
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		const refused = String(credentials.accessToken ?? '') || undefined;
-		const token = await sharedToken(await tokenStateFor(), `${baseUrlOf(credentials)}|${String(credentials.clientId)}`, refused, async () =>
+		const token = await sharedToken(await tokenStateFor(), `${anpiBaseUrlOf(credentials)}|${String(credentials.clientId)}`, refused, async () =>
 			await fetchGatewayToken.call(this, credentials),
 		);
 		return { accessToken: token.accessToken, validUntil: token.validUntil };

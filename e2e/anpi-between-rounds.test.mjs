@@ -10,23 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import {
-	NODE_TYPES,
-	N8N_LINE,
-	ROOT,
-	anpiCredentials,
-	anpiGateway,
-	freePort,
-	importIntoN8n,
-	ownerSession,
-	recordNode,
-	sleep,
-	startCollector,
-	startN8n,
-	stopN8n,
-	triggeredWorkflow,
-	until,
-} from './lib.mjs';
+import { NODE_TYPES, N8N_LINE, ROOT, anpiCredentials, anpiGateway, freePort, importIntoN8n, ownerSession, recordNode, sleep, startCollector, startN8n, stopN8n, triggeredWorkflow, until } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startAnpiSimulator } = require(path.join(ROOT, 'dist/simulators/anpi/server.js'));

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
-import { N8N_LINE, NODE_TYPES, ROOT, freePort, n8nCli, parseRun, workflowOf } from './lib.mjs';
+import { N8N_LINE, NODE_TYPES, ROOT, freePort, n8nExecute, n8nSteps, sleep, workflowOf } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
@@ -39,11 +39,10 @@ const occtoList = (name, credentialId) => ({
 });
 
 async function execute(id) {
-	const result = await n8nCli(env, ['execute', `--id=${id}`, '--rawOutput']);
-	for (const secret of secrets) assert.ok(!result.output.includes(secret), 'a secret appeared in the n8n output');
+	const result = await n8nExecute(env, id, { secrets });
 	// the signal, when one ended n8n, leads the text shown on failure
 	const ended = result.signal ? `n8n ended by ${result.signal}\n` : '';
-	return { status: result.status, ...parseRun(result.stdout), text: `${ended}${result.output}` };
+	return { status: result.status, run: result.run, output: result.output, text: `${ended}${result.text}` };
 }
 
 before(async () => {
@@ -79,13 +78,10 @@ before(async () => {
 	write(workflowOf('compatAnpiShort1', 'compat: NTT Anpi list, short token', anpiList('List rounds', 'compatAnpiShort1')));
 	const file = path.join(home, 'credentials.json');
 	writeFileSync(file, JSON.stringify(credentials));
-	for (const args of [
+	await n8nSteps(env, [
 		['import:credentials', `--input=${file}`],
 		['import:workflow', '--separate', `--input=${workflows}`],
-	]) {
-		const result = await n8nCli(env, args);
-		assert.equal(result.status, 0, `n8n ${args.join(' ')} failed:\n${result.output}`);
-	}
+	]);
 	console.log(`compat e2e on n8n line ${N8N_LINE}`);
 });
 
@@ -115,7 +111,7 @@ test('NTT Anpi: a token about to run out is not sent; it is renewed and the call
 	assert.equal(first.status, 0, `${first.text.slice(0, 60)}\n${first.text.slice(-3000)}`);
 	assert.equal(shortLived.tokenCalls, 1);
 	const seen = shortLived.requests.length;
-	await new Promise((resolve) => setTimeout(resolve, 6000)); // now inside the 60 s renewal margin
+	await sleep(6000); // now inside the 60 s renewal margin
 	const second = await execute('compatAnpiShort1');
 	assert.equal(second.status, 0, second.text.slice(-3000));
 	assert.equal(shortLived.tokenCalls, 2);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
-import { ROOT, freePort, n8nCli, occtoCredentialData, parseRun } from './lib.mjs';
+import { ROOT, freePort, n8nCli, n8nSteps, occtoCredentialData, parseRun } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
@@ -55,10 +55,7 @@ before(async () => {
 	mkdirSync(path.join(home, 'workflows'));
 	for (const id of ['e2eLedgerRunA', 'e2eLedgerRunB']) writeFileSync(path.join(home, 'workflows', `${id}.json`), JSON.stringify(workflow(id)));
 	const env = { ...process.env, N8N_USER_FOLDER: home, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
-	for (const args of [['import:credentials', `--input=${path.join(home, 'credentials.json')}`], ['import:workflow', '--separate', `--input=${path.join(home, 'workflows')}`]]) {
-		const result = await n8nCli(env, args);
-		assert.equal(result.status, 0, result.output);
-	}
+	await n8nSteps(env, [['import:credentials', `--input=${path.join(home, 'credentials.json')}`], ['import:workflow', '--separate', `--input=${path.join(home, 'workflows')}`]]);
 });
 
 after(async () => {

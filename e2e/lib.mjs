@@ -1,10 +1,16 @@
-// What the end-to-end tests share: free ports, the n8n CLI of scripts/n8n.sh, the run JSON of
-// `n8n execute --rawOutput`, waiting for a condition, and a logged-in REST session on a running server.
+// What the end-to-end tests share: free ports, the n8n CLI of scripts/n8n.sh (setup steps, `n8n execute
+// --rawOutput` and its run JSON, a running server), waiting for a condition, a logged-in REST session on a
+// running server, and a collector the workflows post their items to.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -24,7 +30,12 @@ export const freePort = () =>
 
 /** Runs the n8n CLI; with `background` returns the child and its output so far instead of waiting. */
 export function n8nCli(env, args, options = {}) {
-	const child = spawn('bash', [path.join(ROOT, 'scripts/n8n.sh'), ...args], { env });
+	return runScript('scripts/n8n.sh', env, args, options);
+}
+
+/** Runs a bash script of the repository (`script` relative to it), as n8nCli runs scripts/n8n.sh. */
+export function runScript(script, env, args, options = {}) {
+	const child = spawn('bash', [path.join(ROOT, script), ...args], { env });
 	let stdout = '';
 	let stderr = '';
 	child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -39,6 +50,65 @@ export function n8nCli(env, args, options = {}) {
 	return options.background ? { child, output: () => `${stdout}${stderr}`, done } : done;
 }
 
+/**
+ * Runs n8n CLI commands one after another (import:credentials, import:workflow, activateArgs(id) …); fails on
+ * the first that does not exit 0, or that prints one of `secrets`.
+ */
+export async function n8nSteps(env, steps, { secrets = [], timeoutMs } = {}) {
+	for (const args of steps) {
+		const result = await n8nCli(env, args, { timeoutMs });
+		assert.equal(result.status, 0, `n8n ${args.join(' ')} failed:\n${result.output}`);
+		assertNoSecrets(result.output, secrets, `the output of n8n ${args[0]}`);
+	}
+}
+
+/** Fails if `text` holds one of `secrets` (naming `where`, never the secret). */
+export function assertNoSecrets(text, secrets, where) {
+	for (const secret of secrets) assert.ok(!text.includes(secret), `a secret appeared in ${where}`);
+}
+
+/**
+ * Writes `credentials` (import:credentials format) and `workflows` (n8n's import format) into `home`, imports
+ * them into the n8n of `env`, then activates the workflows whose IDs are in `activate`.
+ */
+export async function importIntoN8n(env, home, { credentials, workflows = [], activate = [] }) {
+	const credentialsFile = path.join(home, 'credentials.json');
+	const folder = path.join(home, 'workflows');
+	writeFileSync(credentialsFile, JSON.stringify(credentials));
+	mkdirSync(folder, { recursive: true });
+	for (const workflow of workflows) writeFileSync(path.join(folder, `${workflow.id}.json`), JSON.stringify(workflow));
+	await n8nSteps(env, [['import:credentials', `--input=${credentialsFile}`], ['import:workflow', '--separate', `--input=${folder}`], ...activate.map(activateArgs)]);
+}
+
+/**
+ * `n8n execute --id=<id> --rawOutput`: its exit status and signal, stdout, the run and `output(node)` of parseRun,
+ * and all it printed as `text`; fails if it printed one of `secrets`.
+ */
+export async function n8nExecute(env, id, { secrets = [], timeoutMs } = {}) {
+	const result = await n8nCli(env, ['execute', `--id=${id}`, '--rawOutput'], { timeoutMs });
+	assertNoSecrets(result.output, secrets, `the output of n8n execute --id=${id}`);
+	return { status: result.status, signal: result.signal, stdout: result.stdout, ...parseRun(result.stdout), text: result.output };
+}
+
+/** `n8n start` in the background, once its editor is up (within `ms`): { child, output(), done }; end it with stopN8n. */
+export async function startN8n(env, ms = 120_000) {
+	const server = n8nCli(env, ['start'], { background: true });
+	try {
+		await until(() => server.output().includes('Editor is now accessible'), ms, 'n8n to start');
+	} catch (error) {
+		await stopN8n(server);
+		error.message += `\n${server.output().slice(-3000)}`;
+		throw error;
+	}
+	return server;
+}
+
+/** Ends a server of startN8n (none: nothing to do) and waits until it has exited. */
+export async function stopN8n(server) {
+	server?.child.kill('SIGTERM');
+	await server?.done;
+}
+
 /** The run JSON of `n8n execute --rawOutput`: printed between a line "{" and a line "}", log lines around it. */
 export function parseRun(stdout) {
 	const start = stdout.search(/^\{$/m);
@@ -48,11 +118,14 @@ export function parseRun(stdout) {
 	return { run, output };
 }
 
+/** Resolves after `ms` milliseconds. */
+export { sleep };
+
 export async function until(check, ms, what) {
 	const end = Date.now() + ms;
 	while (Date.now() < end) {
 		if (await check()) return;
-		await new Promise((resolve) => setTimeout(resolve, 500));
+		await sleep(500);
 	}
 	assert.fail(`timed out after ${ms / 1000} s waiting for ${what}`);
 }
@@ -102,25 +175,55 @@ export function workflowOf(id, name, node, { trigger = false } = {}) {
 	};
 }
 
+/** An HTTP server on a free local port that pushes the JSON body of every request it gets into `received`. */
+export async function startCollector(received) {
+	const collector = createHttpServer((req, res) => {
+		let body = '';
+		req.on('data', (chunk) => (body += chunk));
+		req.on('end', () => {
+			received.push(JSON.parse(body));
+			res.end('{}');
+		});
+	});
+	await new Promise((resolve) => collector.listen(0, '127.0.0.1', resolve));
+	return collector;
+}
+
+/** The HTTP Request node "Record" that posts `jsonBody` (an n8n expression) of every item to a startCollector server. */
+export function recordNode(id, collector, jsonBody) {
+	return {
+		id,
+		name: 'Record',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [240, 0],
+		parameters: { method: 'POST', url: `http://127.0.0.1:${collector.address().port}/event`, sendBody: true, specifyBody: 'json', jsonBody, options: {} },
+	};
+}
+
+/** A workflow in n8n's import format in which `trigger` hands every item to `next` (e.g. a recordNode). */
+export function triggeredWorkflow(id, name, trigger, next) {
+	return {
+		id,
+		name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [trigger, next],
+		connections: { [trigger.name]: { main: [[{ node: next.name, type: 'main', index: 0 }]] } },
+	};
+}
+
 /** The OCCTO WebAPI credential's fields for a simulator's user U0000001: the jest tests' own builder, compiled. */
 export function occtoCredentialData(sim, overrides = {}) {
 	const { simulatorCredential } = createRequire(import.meta.url)(path.join(ROOT, 'dist/test/occto-fixtures.js'));
 	return simulatorCredential(sim, { ignoreTlsErrors: false, overridePaths: false, ...overrides });
 }
 
-/** One call to the NTT Anpi simulator's API with a fresh token, as another system would make it. */
+/** The NTT Com API credentials of npm start (scripts/n8n-credentials.mjs) for the simulator at `url`, in import:credentials format. */
+export const anpiCredentials = (url) => simulatorCredentials({}, url).filter((c) => c.type === 'nttComApi');
+
+/** One call to the NTT Anpi simulator's API with a fresh token, as another system would make it: the jest tests' own helper, compiled. */
 export async function anpiGateway(anpi, method, route, body) {
-	const token = await (
-		await fetch(`${anpi.url}/v1/oauth/accesstokens`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ grantType: 'client_credentials', clientId: 'sim-client', clientSecret: 'sim-secret-not-real' }),
-		})
-	).json();
-	const answer = await fetch(`${anpi.url}${route}`, {
-		method,
-		headers: { 'content-type': 'application/json', authorization: `Bearer ${token.accessToken}` },
-		body: JSON.stringify(body),
-	});
-	return await answer.json();
+	const { anpiGateway: call } = createRequire(import.meta.url)(path.join(ROOT, 'dist/test/support/anpi.js'));
+	return await call(anpi.url, method, route, body);
 }

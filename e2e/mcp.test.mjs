@@ -15,7 +15,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
-import { N8N_LINE, ROOT, activateArgs, anpiGateway, freePort, n8nCli, occtoCredentialData, until } from './lib.mjs';
+import { N8N_LINE, ROOT, activateArgs, anpiGateway, freePort, n8nSteps, occtoCredentialData, startN8n, stopN8n, until } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
@@ -74,16 +74,12 @@ before(async () => {
 	writeFileSync(path.join(home, 'credentials.json'), JSON.stringify(credentials));
 	mkdirSync(path.join(home, 'workflows'));
 	writeFileSync(path.join(home, 'workflows', 'mcp.json'), JSON.stringify(EXAMPLE));
-	for (const args of [
+	await n8nSteps(env, [
 		['import:credentials', `--input=${path.join(home, 'credentials.json')}`],
 		['import:workflow', '--separate', `--input=${path.join(home, 'workflows')}`],
 		activateArgs(EXAMPLE.id),
-	]) {
-		const result = await n8nCli(env, args);
-		assert.equal(result.status, 0, `n8n ${args.join(' ')} failed:\n${result.output}`);
-	}
-	server = n8nCli(env, ['start'], { background: true });
-	await until(() => server.output().includes('Editor is now accessible'), 150_000, 'n8n to start');
+	]);
+	server = await startN8n(env, 150_000);
 	const url = new URL(`http://127.0.0.1:${env.N8N_PORT}/mcp/${mcpPath}`);
 	// the production webhook is registered with the active workflow; without the token it is refused
 	let unauthenticated = 0;
@@ -99,8 +95,7 @@ before(async () => {
 
 after(async () => {
 	await client?.close().catch(() => {});
-	server?.child.kill('SIGTERM');
-	await server?.done;
+	await stopN8n(server);
 	await occto?.close();
 	await anpi?.close();
 	if (server && process.env.MCP_E2E_LOG) writeFileSync(process.env.MCP_E2E_LOG, server.output());

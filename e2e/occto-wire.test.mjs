@@ -3,13 +3,13 @@
 // ZIPs), configured only through the credential; and the credential's Test button through n8n's REST API,
 // telling a wrong password, a wrong passphrase and a good credential apart.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ROOT, freePort, n8nCli, occtoCredentialData, ownerSession, parseRun, until } from './lib.mjs';
+import { ROOT, freePort, importIntoN8n, n8nExecute, occtoCredentialData, ownerSession, startN8n, stopN8n, until } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
@@ -34,9 +34,7 @@ function exampleFor(file, id, credentialId) {
 }
 
 async function execute(id) {
-	const result = await n8nCli(env, ['execute', `--id=${id}`, '--rawOutput']);
-	for (const secret of secrets) assert.ok(!result.output.includes(secret), 'a secret appeared in the n8n output');
-	return { status: result.status, ...parseRun(result.stdout), text: result.output };
+	return await n8nExecute(env, id, { secrets });
 }
 
 before(async () => {
@@ -49,23 +47,15 @@ before(async () => {
 		{ id: 'occtoStandard001', name: 'OCCTO standard', type: 'occtoWebApi', data: credentialData(standard) },
 		{ id: 'occtoSimulatorAlt', name: 'OCCTO alt', type: 'occtoWebApi', data: credentialData(alt) },
 	];
-	writeFileSync(path.join(home, 'credentials.json'), JSON.stringify(credentials));
-	const workflows = path.join(home, 'workflows');
-	require('node:fs').mkdirSync(workflows);
-	writeFileSync(path.join(workflows, 'sync.json'), JSON.stringify(exampleFor('occto-daily-plan-sync.json', 'altOcctoDailySync', 'occtoSimulatorAlt')));
-	writeFileSync(path.join(workflows, 'submit.json'), JSON.stringify(exampleFor('occto-submit-and-follow.json', 'altOcctoSubmitFollow', 'occtoSimulatorAlt')));
-	for (const args of [
-		['import:credentials', `--input=${path.join(home, 'credentials.json')}`],
-		['import:workflow', '--separate', `--input=${workflows}`],
-	]) {
-		const result = await n8nCli(env, args);
-		assert.equal(result.status, 0, `n8n ${args.join(' ')} failed:\n${result.output}`);
-	}
+	const workflows = [
+		exampleFor('occto-daily-plan-sync.json', 'altOcctoDailySync', 'occtoSimulatorAlt'),
+		exampleFor('occto-submit-and-follow.json', 'altOcctoSubmitFollow', 'occtoSimulatorAlt'),
+	];
+	await importIntoN8n(env, home, { credentials, workflows });
 });
 
 after(async () => {
-	server?.child.kill('SIGTERM');
-	await server?.done;
+	await stopN8n(server);
 	await standard?.close();
 	await alt?.close();
 	rmSync(home, { recursive: true, force: true });
@@ -94,8 +84,7 @@ test('alt wire profile: submit and follow registers through the other file part 
 });
 
 test('credential Test in the real server: OK, wrong password, wrong passphrase, each told apart; calls counted', async () => {
-	server = n8nCli(env, ['start'], { background: true });
-	await until(() => server.output().includes('Editor is now accessible'), 120_000, 'n8n to start');
+	server = await startN8n(env);
 	const rest = await ownerSession(`http://127.0.0.1:${env.N8N_PORT}`);
 	const check = async (id, sim, overrides) => {
 		const before = sim.getCallCount('U0000001');

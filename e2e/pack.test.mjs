@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
-import { NODE_TYPES, ROOT, activateArgs, freePort, n8nCli, occtoCredentialData, parseRun, until, workflowOf } from './lib.mjs';
+import { NODE_TYPES, ROOT, activateArgs, freePort, n8nExecute, n8nSteps, occtoCredentialData, startN8n, stopN8n, until, workflowOf } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
@@ -103,20 +103,16 @@ before(async () => {
 	]) {
 		writeFileSync(path.join(workflows, `${workflow.id}.json`), JSON.stringify(workflow));
 	}
-	for (const args of [
+	await n8nSteps(env, [
 		['import:credentials', `--input=${credentials}`],
 		['import:workflow', '--separate', `--input=${workflows}`],
 		activateArgs('packOcctoTrig01'),
 		activateArgs('packAnpiTrig001'),
-	]) {
-		const result = await n8nCli(env, args);
-		assert.equal(result.status, 0, `n8n ${args.join(' ')} failed:\n${result.output}`);
-	}
+	]);
 });
 
 after(async () => {
-	server?.child.kill('SIGTERM');
-	await server?.done;
+	await stopN8n(server);
 	await occto?.close();
 	await anpi?.close();
 	rmSync(home, { recursive: true, force: true });
@@ -143,17 +139,15 @@ test('installed as n8n installs it: only the runtime dependencies, no second n8n
 });
 
 test('OCCTO Outage Plan → Get Many runs from the installed package over mutual TLS', async () => {
-	const result = await n8nCli(env, ['execute', '--id=packOcctoList01', '--rawOutput']);
-	const { run, output } = parseRun(result.stdout);
-	assert.equal(result.status, 0, result.output.slice(-3000));
+	const { status, run, output, text } = await n8nExecute(env, 'packOcctoList01');
+	assert.equal(status, 0, text.slice(-3000));
 	assert.equal(run.status, 'success');
 	assert.equal(output('List plans').length, 4);
 });
 
 test('NTT Anpi → Get Many runs from the installed package', async () => {
-	const result = await n8nCli(env, ['execute', '--id=packAnpiList001', '--rawOutput']);
-	const { run, output } = parseRun(result.stdout);
-	assert.equal(result.status, 0, result.output.slice(-3000));
+	const { status, run, output, text } = await n8nExecute(env, 'packAnpiList001');
+	assert.equal(status, 0, text.slice(-3000));
 	assert.equal(run.status, 'success');
 	assert.ok(output('List rounds').length >= 1);
 });
@@ -161,8 +155,7 @@ test('NTT Anpi → Get Many runs from the installed package', async () => {
 test('both triggers activate in the running server, each polling its API once', async () => {
 	const occtoBefore = occto.requests.length;
 	const anpiBefore = anpi.requests.length;
-	server = n8nCli(env, ['start'], { background: true });
-	await until(() => server.output().includes('Editor is now accessible'), 120_000, 'n8n to start');
+	server = await startN8n(env);
 	const polled = () => ({
 		occto: occto.requests.length > occtoBefore,
 		anpi: anpi.requests.slice(anpiBefore).some((r) => r.method === 'GET' && r.authorization === 'valid'),

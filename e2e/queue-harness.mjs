@@ -11,15 +11,15 @@
 //   await q.stop();                                                    // everything, and the folder
 //
 // Everything is asynchronous on purpose: the simulators live in this process and must keep answering.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
+import { ROOT, occtoCredentialData, runScript, sleep } from './lib.mjs';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
 const { startAnpiSimulator } = require(path.join(ROOT, 'dist/simulators/anpi/server.js'));
@@ -31,18 +31,7 @@ const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
 
 /** Runs scripts/queue.sh; resolves with its exit status and output (never rejects). */
 export function queueSh(args, env = process.env, timeoutMs = 300_000) {
-	return new Promise((resolve) => {
-		const child = spawn('bash', [path.join(ROOT, 'scripts/queue.sh'), ...args], { env });
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (chunk) => (stdout += chunk));
-		child.stderr.on('data', (chunk) => (stderr += chunk));
-		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-		child.on('close', (status) => {
-			clearTimeout(timer);
-			resolve({ status, stdout, stderr });
-		});
-	});
+	return runScript('scripts/queue.sh', env, args, { timeoutMs });
 }
 
 const ok = async (args, env) => {
@@ -53,22 +42,10 @@ const ok = async (args, env) => {
 	return result.stdout;
 };
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The n8n credential fields for the OCCTO simulator's generated client certificate of U0000001 or U0000002. */
 export function occtoSimulatorCredential(occto, userId = 'U0000001') {
-	const other = userId === 'U0000002';
-	return {
-		userId,
-		password: other ? 'sim-password-2' : 'sim-password-1',
-		bundleFormat: 'pkcs12',
-		pfxBase64: other ? occto.certs.otherUserP12Base64 : occto.certs.clientP12Base64,
-		pfxPassphrase: occto.certs.p12Passphrase,
-		caPem: occto.certs.caPem,
-		baseUrl: occto.url,
-		ignoreTlsErrors: false,
-		overridePaths: false,
-	};
+	const other = userId === 'U0000002' ? { userId, password: 'sim-password-2', pfxBase64: occto.certs.otherUserP12Base64 } : {};
+	return occtoCredentialData(occto, other);
 }
 
 /**

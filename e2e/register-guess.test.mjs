@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { NODE_TYPES, ROOT, freePort, n8nCli, occtoCredentialData, parseRun, workflowOf } from './lib.mjs';
+import { NODE_TYPES, ROOT, freePort, n8nExecute, n8nSteps, occtoCredentialData, workflowOf } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
@@ -41,11 +41,9 @@ const register = (id, plan) =>
 
 async function execute(id) {
 	const callsBefore = sim.getCallCount(USER);
-	const result = await n8nCli(env, ['execute', `--id=${id}`, '--rawOutput']);
-	for (const secret of secrets) assert.ok(!result.output.includes(secret), 'a secret appeared in the n8n output');
-	const { run, output } = parseRun(result.stdout);
+	const { status, text, run, output } = await n8nExecute(env, id, { secrets });
 	const error = run?.data.resultData.error ?? run?.data.resultData.runData.Register?.[0]?.error;
-	return { status: result.status, text: result.output, run, output, error, calls: sim.getCallCount(USER) - callsBefore };
+	return { status, text, run, output, error, calls: sim.getCallCount(USER) - callsBefore };
 }
 
 before(async () => {
@@ -58,13 +56,10 @@ before(async () => {
 	const workflows = path.join(home, 'workflows');
 	mkdirSync(workflows);
 	for (const [id, plan] of Object.entries(PLANS)) writeFileSync(path.join(workflows, `${id}.json`), JSON.stringify(register(id, plan)));
-	for (const args of [
+	await n8nSteps(env, [
 		['import:credentials', `--input=${path.join(home, 'credentials.json')}`],
 		['import:workflow', '--separate', `--input=${workflows}`],
-	]) {
-		const result = await n8nCli(env, args);
-		assert.equal(result.status, 0, `n8n ${args.join(' ')} failed:\n${result.output}`);
-	}
+	]);
 });
 
 after(async () => {

@@ -1,7 +1,6 @@
 // End-to-end: the package inside the real n8n 2.41.1 server process, driven through its CLI
 // (import:credentials, import:workflow, execute --rawOutput) against both simulators.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -9,9 +8,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
-import { freePort, occtoCredentialData } from './lib.mjs';
+import { ROOT, freePort, n8nExecute, n8nSteps, occtoCredentialData, sleep } from './lib.mjs';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
 const { startAnpiSimulator } = require(path.join(ROOT, 'dist/simulators/anpi/server.js'));
@@ -22,34 +20,13 @@ const secrets = ['sim-password-1', 'sim p12 passphrase', 'sim-secret-not-real', 
 let occto;
 let anpi;
 
-// Asynchronous on purpose: the simulators live in this process and must keep answering while n8n runs.
-function n8n(...args) {
-	return new Promise((resolve) => {
-		const child = spawn('bash', [path.join(ROOT, 'scripts/n8n.sh'), ...args], { env });
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (chunk) => (stdout += chunk));
-		child.stderr.on('data', (chunk) => (stderr += chunk));
-		const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-		child.on('close', (status) => {
-			clearTimeout(timer);
-			for (const secret of secrets) {
-				assert.ok(!`${stdout}${stderr}`.includes(secret), `a secret appeared in the output of n8n ${args[0]}`);
-			}
-			resolve({ status, stdout, stderr });
-		});
-	});
-}
+// n8n runs asynchronously on purpose: the simulators live in this process and must keep answering while it runs.
+const cli = { secrets, timeoutMs: 180_000 };
 
 /** Runs a workflow; returns the node outputs by node name, or the failure text. */
 async function execute(id) {
-	const result = await n8n('execute', `--id=${id}`, '--rawOutput');
-	// the run JSON is printed pretty between a line "{" and a line "}"; log lines may come before and after
-	const start = result.stdout.search(/^\{$/m);
-	const end = start >= 0 ? result.stdout.slice(start).search(/^\}$/m) : -1;
-	const run = end >= 0 ? JSON.parse(result.stdout.slice(start, start + end + 1)) : undefined;
-	const output = (node) => run.data.resultData.runData[node]?.[0]?.data?.main?.[0]?.map((item) => item.json) ?? [];
-	return { status: result.status, run, output, text: `${result.stdout}\n${result.stderr}` };
+	const { status, run, output, text } = await n8nExecute(env, id, cli);
+	return { status, run, output, text };
 }
 
 before(async () => {
@@ -59,14 +36,15 @@ before(async () => {
 	const occtoCredential = occtoCredentialData(occto);
 	const credentials = path.join(home, 'credentials.json');
 	writeFileSync(credentials, JSON.stringify(simulatorCredentials(occtoCredential, anpi.url)));
-	for (const args of [
-		['import:credentials', `--input=${credentials}`],
-		['import:workflow', '--separate', `--input=${path.join(ROOT, 'examples')}`],
-		['import:workflow', '--separate', `--input=${path.join(ROOT, 'e2e', 'workflows')}`],
-	]) {
-		const result = await n8n(...args);
-		assert.equal(result.status, 0, `n8n ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-	}
+	await n8nSteps(
+		env,
+		[
+			['import:credentials', `--input=${credentials}`],
+			['import:workflow', '--separate', `--input=${path.join(ROOT, 'examples')}`],
+			['import:workflow', '--separate', `--input=${path.join(ROOT, 'e2e', 'workflows')}`],
+		],
+		cli,
+	);
 });
 
 after(async () => {
@@ -127,7 +105,7 @@ test('example 3: earthquake drill round opens, sends, counts the unanswered, rem
 	assert.equal(summary.byAnswerState.answered, undefined);
 	assert.equal(output('Remind them')[0].targetCount, 30);
 	assert.equal(output('Close the round')[0].targetCount, 1);
-	await new Promise((resolve) => setTimeout(resolve, 700));
+	await sleep(700);
 	assert.equal(anpi.threads().find((t) => t.tid === round.tid).endflg, '1');
 });
 

@@ -10,20 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import {
-	NODE_TYPES,
-	ROOT,
-	freePort,
-	importIntoN8n,
-	occtoCredentialData,
-	recordNode,
-	sleep,
-	startCollector,
-	startN8n,
-	stopN8n,
-	triggeredWorkflow,
-	until,
-} from './lib.mjs';
+import { NODE_TYPES, ROOT, freePort, importIntoN8n, occtoCredentialData, recordNode, sleep, startCollector, startN8n, stopN8n, triggeredWorkflow, until } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));

@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 // `npm run screenshots`: what a person sees in the n8n editor, as PNGs under docs/screenshots/.
-// Logs in, opens each example workflow on the canvas and each of our nodes' parameter panels, runs the
-// daily outage-plan sync from the editor and shows its output. Uses n8n on http://127.0.0.1:5678 if one is
-// running (npm start), otherwise starts `npm start` itself and stops it afterwards.
+// Logs in, opens each example workflow on the canvas, runs it from the editor when it has a manual trigger (or is
+// one of our polling triggers, which fetch a test event) and shoots each of our nodes' panels with its input and
+// output. Then, in two temporary workflows created through n8n's REST API (deleted again at the end): Outage Plan →
+// Validate on a plan with one warning and Call Quota → Get (occto-validate-*.png, occto-call-quota-get.png), and the
+// OCCTO trigger's Polling Mode (occto-trigger-polling-mode.png); last the OCCTO WebAPI credential with its Advanced
+// Settings on (occto-credential-advanced-settings.png, closed without saving). Every PNG is written anew; those
+// no longer produced are removed. Uses n8n on http://127.0.0.1:5678 if one is running (npm start), otherwise starts
+// `npm start` itself and stops it afterwards.
 // Needs Chromium and a Japanese font (Debian: `apt-get install -y chromium fonts-noto-cjk`; without the font the
-// Japanese text shows as boxes) and playwright-core (a devDependency). Not part of CI. Takes about 3 minutes.
+// Japanese text shows as boxes) and playwright-core (a devDependency). Not part of CI. Took 11 minutes on a busy
+// 2-core machine (37 PNGs).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -18,8 +24,14 @@ const EMAIL = process.env.N8N_OWNER_EMAIL ?? 'owner@example.com';
 const PASSWORD = process.env.N8N_OWNER_PASSWORD ?? 'LocalOnly-Passw0rd';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const PACKAGE = 'n8n-nodes-occto-anpi.';
-// README order; any other example follows
-const ORDER = ['occto-daily-plan-sync.json', 'occto-submit-and-follow.json', 'anpi-drill-round.json'];
+// README order, then the triggers; any other example follows (so the file names of these stay put)
+const ORDER = [
+	'occto-daily-plan-sync.json',
+	'occto-submit-and-follow.json',
+	'anpi-drill-round.json',
+	'trigger-anpi-new-answers.json',
+	'trigger-occto-submission-errors.json',
+];
 const rank = (file) => (ORDER.includes(file) ? ORDER.indexOf(file) : ORDER.length);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -59,11 +71,12 @@ async function ensureN8n() {
 	};
 }
 
-async function shot(page, name) {
+/** Saves the page, or only `target` (a locator) when given. */
+async function shot(page, name, target = page) {
 	const file = path.join(OUT, `${name}.png`);
 	await page.mouse.move(800, 8); // no hover tooltip in the picture
 	await sleep(300);
-	await page.screenshot({ path: file });
+	await target.screenshot({ path: file });
 	console.log(`  saved docs/screenshots/${name}.png`);
 }
 
@@ -78,6 +91,25 @@ async function closePanel(page) {
 	await page.waitForSelector('[data-test-id="ndv"]', { state: 'hidden', timeout: 10_000 }).catch(() => {});
 	await sleep(300);
 }
+
+async function openPanel(page, nodeName) {
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).dblclick();
+	await page.waitForSelector('[data-test-id="ndv"]', { timeout: 15_000 });
+	await sleep(1000);
+}
+
+async function closeToasts(page) {
+	for (const close of await page.locator('.el-notification__closeBtn').all()) await close.click().catch(() => {});
+	await sleep(300);
+}
+
+/**
+ * Whether "Execute workflow" can run it without waiting for the outside world: it has a manual trigger, or one of
+ * our triggers (polling: a test run fetches a sample at once). A workflow started only by a webhook-like trigger
+ * (the MCP Server Trigger of examples/mcp-server-readonly.json) would wait for a call that never comes.
+ */
+const runnable = (workflow) =>
+	workflow.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger' || (n.type.startsWith(PACKAGE) && /Trigger$/.test(n.type)));
 
 /** Clicks "Execute workflow" (from the manual trigger when there are several) and waits for the outcome. */
 async function runInEditor(page, workflow) {
@@ -104,10 +136,167 @@ async function runInEditor(page, workflow) {
 		problem.waitFor({ timeout: 120_000 }).then(() => 'error'),
 	]).catch(() => 'no result within 2 minutes');
 	await sleep(1200);
-	// close the toast so it does not cover the panels
-	for (const close of await page.locator('.el-notification__closeBtn').all()) await close.click().catch(() => {});
-	await sleep(300);
+	await closeToasts(page); // so the toast does not cover the panels
 	return outcome;
+}
+
+// ---- captures of what the examples do not show, in temporary workflows ----
+
+const TEMPORARY = 'Screenshots (temporary): ';
+
+/** A plan with exactly one problem: the target date written 2026-12-01 instead of YYYYMMDD (a warning, ASSUMPTION 10). */
+const PLAN_WITH_ONE_WARNING = `<?xml version="1.0" encoding="UTF-8"?>
+<SBD-MSG><JPMGRP>
+  <JPMGH><JPC03>3A</JPC03><JPC11>3AS1</JPC11></JPMGH>
+  <JPTRM>
+    <JP00002>0001</JP00002>
+    <JP06110>S0001</JP06110>
+    <JP06111>試験電力株式会社</JP06111>
+    <JP06358>OCCTO</JP06358>
+    <JP06116>2026-12-01</JP06116>
+    <PLAN_DIVISION>1</PLAN_DIVISION>
+    <OUTAGE_ITEM>
+      <FACILITY_NM>○○発電所1号機</FACILITY_NM>
+      <STR_DATE>20261201</STR_DATE>
+      <END_DATE>20261205</END_DATE>
+    </OUTAGE_ITEM>
+  </JPTRM>
+</JPMGRP></SBD-MSG>`;
+
+function featureWorkflows(occtoCredential) {
+	const credentials = { occtoWebApi: occtoCredential };
+	const node = (name, type, typeVersion, x, parameters, withCredential = false) => ({
+		id: `5c4ee000-0000-4000-8000-${String(x / 10 + 1).padStart(12, '0')}`,
+		name,
+		type,
+		typeVersion,
+		position: [x, 0],
+		parameters,
+		...(withCredential ? { credentials } : {}),
+	});
+	const main = (to) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
+	return {
+		validate: {
+			name: `${TEMPORARY}Validate and Call Quota`,
+			nodes: [
+				node('Test run', 'n8n-nodes-base.manualTrigger', 1, 0, {}),
+				node('Validate plan', `${PACKAGE}occtoOutagePlan`, 1, 240, {
+					resource: 'outagePlan',
+					operation: 'validate',
+					planSource: 'xml',
+					planXml: PLAN_WITH_ONE_WARNING,
+					options: {},
+				}),
+				node('Call quota', `${PACKAGE}occtoOutagePlan`, 1, 480, { resource: 'callQuota', operation: 'get' }, true),
+			],
+			connections: { 'Test run': main('Validate plan'), 'Validate plan': main('Call quota') },
+		},
+		trigger: {
+			name: `${TEMPORARY}OCCTO trigger, adaptive polling`,
+			nodes: [
+				node('Submission status changed', `${PACKAGE}occtoOutagePlanTrigger`, 2, 0, {
+					pollTimes: { item: [{ mode: 'everyX', value: 5, unit: 'minutes' }] },
+					event: 'submissionStatusChanged',
+					pollingMode: 'adaptive',
+					quietIntervalMinutes: 60,
+					dailyBudget: 500,
+					options: {},
+				}, true),
+			],
+			connections: {},
+		},
+	};
+}
+
+async function createWorkflow(page, workflow) {
+	const response = await page.request.post(`${BASE}/rest/workflows`, { data: { ...workflow, active: false, settings: { executionOrder: 'v1' } } });
+	if (!response.ok()) throw new Error(`creating the workflow "${workflow.name}" failed: HTTP ${response.status()} ${await response.text()}`);
+	return (await response.json()).data.id;
+}
+
+/** n8n 2.x deletes only archived workflows. */
+async function deleteWorkflow(page, id) {
+	await page.request.post(`${BASE}/rest/workflows/${id}/archive`, { data: {} }).catch(() => {});
+	await page.request.delete(`${BASE}/rest/workflows/${id}`).catch(() => {});
+}
+
+/** Temporary workflows a run that was stopped halfway left behind. */
+async function deleteLeftovers(page) {
+	const response = await page.request.get(`${BASE}/rest/workflows`).catch(() => undefined);
+	if (!response?.ok()) return;
+	for (const { id, name } of (await response.json()).data ?? []) if (name.startsWith(TEMPORARY)) await deleteWorkflow(page, id);
+}
+
+async function captureFeatures(page, occtoCredential) {
+	const workflows = featureWorkflows(occtoCredential);
+	const created = [];
+	try {
+		// the trigger panel: Polling Mode (Adaptive), Quiet Interval, Daily Call Budget, with a test event
+		console.log('OCCTO trigger, Polling Mode');
+		created.push(await createWorkflow(page, workflows.trigger));
+		await openCanvas(page, created.at(-1));
+		await openPanel(page, 'Submission status changed');
+		await page.locator('[data-test-id="ndv"]').getByRole('button', { name: /Fetch Test Event/i }).first().click();
+		await page.locator('[data-test-id="output-panel"]').getByText(/\d+ items?/).first().waitFor({ timeout: 60_000 }).catch(() => console.log('  no test event within a minute'));
+		await sleep(1000);
+		await closeToasts(page);
+		// Poll Times would push Daily Call Budget out of the picture: start at Event
+		await page.locator('[data-test-id="ndv"]').getByText('Event', { exact: true }).first().evaluate((e) => e.scrollIntoView({ block: 'start' }));
+		await shot(page, 'occto-trigger-polling-mode');
+		await closePanel(page);
+
+		// Validate with one warning, then Call Quota → Get, run from the editor
+		console.log('OCCTO Outage Plan → Validate, Call Quota → Get');
+		created.push(await createWorkflow(page, workflows.validate));
+		await openCanvas(page, created.at(-1));
+		console.log(`  run from the editor: ${await runInEditor(page, workflows.validate)}`);
+		await openPanel(page, 'Validate plan');
+		await shot(page, 'occto-validate-panel');
+		await closePanel(page);
+		await openPanel(page, 'Call quota');
+		await shot(page, 'occto-call-quota-get');
+		await closePanel(page);
+		// the output as JSON, the panel dragged left so each problem's fields (severity, basis, fix) fit on a line
+		await openPanel(page, 'Validate plan');
+		await page.locator('[data-test-id="output-panel"] [data-test-id="radio-button-json"]').click();
+		const handle = await page.locator('[data-test-id="panel-drag-button"]').boundingBox();
+		if (handle) {
+			const y = handle.y + handle.height / 2;
+			await page.mouse.move(handle.x + handle.width / 2, y);
+			await page.mouse.down();
+			await page.mouse.move(handle.x - 450, y, { steps: 20 });
+			await page.mouse.up();
+			await sleep(800);
+		}
+		await shot(page, 'occto-validate-output');
+		await closePanel(page);
+	} finally {
+		for (const id of created) await deleteWorkflow(page, id);
+	}
+
+	// the credential with Advanced Settings on; the dialog's height is raised so all of its settings fit one picture
+	console.log('OCCTO WebAPI credential, Advanced Settings');
+	await page.setViewportSize({ width: 1600, height: 1400 });
+	try {
+		await page.goto(`${BASE}/home/credentials/${occtoCredential.id}`);
+		const modal = page.locator('[data-test-id="editCredential-modal"]');
+		await modal.waitFor({ timeout: 30_000 });
+		await page.addStyleTag({ content: '[data-test-id="editCredential-modal"] { height: 1300px !important; max-height: 1300px !important; }' });
+		await sleep(2500); // opening it runs the credential test; let its banner settle
+		const toggle = page.locator('[data-test-id="parameter-input-advancedSettings"]');
+		await toggle.scrollIntoViewIfNeeded();
+		await toggle.locator('.el-switch').first().click();
+		await page.locator('[data-test-id="parameter-input-requiredPlanValues"]').waitFor({ timeout: 10_000 });
+		await page.getByText('Advanced Settings', { exact: true }).first().evaluate((e) => e.scrollIntoView({ block: 'start' }));
+		await sleep(500);
+		await shot(page, 'occto-credential-advanced-settings', modal);
+		// close without saving: n8n asks, "Close" discards the change
+		await page.keyboard.press('Escape');
+		await page.locator('.el-message-box button', { hasText: /^\s*Close\s*$/ }).first().click({ timeout: 5_000 }).catch(() => {});
+		await sleep(500);
+	} finally {
+		await page.setViewportSize({ width: 1600, height: 900 });
+	}
 }
 
 async function main() {
@@ -141,17 +330,20 @@ async function main() {
 			await openCanvas(page, workflow.id);
 			await shot(page, `${prefix}-canvas`);
 			// run it from the editor as a user would, so the panels below show real input and output
-			const ran = await runInEditor(page, workflow);
-			console.log(`  run from the editor: ${ran}`);
+			const ran = runnable(workflow) ? await runInEditor(page, workflow) : 'not run';
+			console.log(`  run from the editor: ${runnable(workflow) ? ran : 'skipped, no manual trigger to run it from'}`);
 			if (ran !== 'not run') await shot(page, `${prefix}-run`);
 			for (const node of workflow.nodes.filter((n) => n.type.startsWith(PACKAGE))) {
-				await page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"]`).dblclick();
-				await page.waitForSelector('[data-test-id="ndv"]', { timeout: 15_000 });
-				await sleep(1000);
+				await openPanel(page, node.name);
 				await shot(page, `${prefix}-node-${slug(node.name)}`);
 				await closePanel(page);
 			}
 		}
+
+		const occtoCredential = examples.flatMap(({ workflow }) => workflow.nodes).find((n) => n.credentials?.occtoWebApi)?.credentials.occtoWebApi;
+		if (!occtoCredential) throw new Error('no example uses an OCCTO WebAPI credential');
+		await deleteLeftovers(page);
+		await captureFeatures(page, occtoCredential);
 	} finally {
 		await browser.close();
 		await stop();

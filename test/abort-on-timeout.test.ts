@@ -10,14 +10,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { NttComApi } from '../credentials/NttComApi.credentials';
 import { GRANT_PATH } from '../nodes/NttAnpi/mapping';
 import { NttAnpi } from '../nodes/NttAnpi/NttAnpi.node';
 import { NttAnpiTrigger } from '../nodes/NttAnpiTrigger/NttAnpiTrigger.node';
-import { CallTimedOut, withinMs } from '../nodes/shared/deadline';
-import { forgetN8nVersion, tlsRoute } from '../nodes/shared/n8nLine';
+import { CallTimedOut, withinMs } from '../nodes/shared/http/deadline';
+import { tlsRoute } from '../nodes/shared/n8nLine';
 import type { OcctoSimulatorCerts } from '../simulators/occto/certs';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { loadOrCreateCerts } from '../simulators/occto/certs';
@@ -25,6 +25,10 @@ import { CredentialStore, chain, errorOf, runWorkflow } from './harness';
 import { simulatorCredential } from './occto-fixtures';
 import { occtoNode, occtoRunner, planList, setCallsUsed } from './occtoRunner';
 import { Poller } from './pollHarness';
+import { nttCredential } from './support/anpi';
+import { onN8n, savedVersion } from './support/n8nVersion';
+import { nodeOf, triggerNode } from './support/nodes';
+import { sleep } from './support/time';
 
 const ANSWER_BYTES = 100 * 1024 * 1024;
 const DRIP = Buffer.alloc(16 * 1024, 'x');
@@ -90,7 +94,7 @@ async function startDripServer(tls?: https.ServerOptions): Promise<DripServer> {
 /** Waits until every answer's connection is closed (or `ms` passed), so a lingering download shows as one. */
 async function settled(server: DripServer, ms = 3000): Promise<void> {
 	const end = Date.now() + ms;
-	while (Date.now() < end && server.answers.some((a) => a.closedAt === undefined)) await new Promise((resolve) => setTimeout(resolve, 50));
+	while (Date.now() < end && server.answers.some((a) => a.closedAt === undefined)) await sleep(50);
 }
 
 /** Each answer's connection was closed by the client within CLOSED_WITHIN_MS after its Timeout. */
@@ -103,12 +107,6 @@ function expectAbandonedInTime(server: DripServer, timeoutMs: number, attempts: 
 	}
 }
 
-const savedVersion = process.env.N8N_VERSION;
-function onN8n(version: string | undefined) {
-	if (version === undefined) delete process.env.N8N_VERSION;
-	else process.env.N8N_VERSION = version;
-	forgetN8nVersion();
-}
 afterEach(() => onN8n(savedVersion));
 
 describe('withinMs', () => {
@@ -174,20 +172,13 @@ describe('NTT Anpi: a dripping answer is cut off at Timeout', () => {
 		server.answers.length = 0;
 		store = new CredentialStore(
 			{ nttComApi: new NttComApi() },
-			{ nttComApi: { clientId: 'sim-client', clientSecret: 'sim-secret-not-real', host: 'custom', customUrl: server.url, accessToken: '', validUntil: 0 } },
+			{ nttComApi: nttCredential(server.url) },
 		);
 	});
 
 	it('in a node run (a write: one attempt)', async () => {
-		const node: INode = {
-			id: 'Anpi',
-			name: 'Anpi',
-			type: 'n8n-nodes-occto-anpi.nttAnpi',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { resource: 'safetyConfirmation', operation: 'complete', tid: '0000003', options: { timeout: 1 } },
-			credentials: { nttComApi: { id: '1', name: 'NTT' } },
-		};
+		const parameters = { resource: 'safetyConfirmation', operation: 'complete', tid: '0000003', options: { timeout: 1 } };
+		const node = nodeOf('n8n-nodes-occto-anpi.nttAnpi', 'Anpi', parameters, { nttComApi: { id: '1', name: 'NTT' } });
 		const { nodes, connections } = chain([node]);
 		const result = await runWorkflow({ nodes, connections, nodeTypes: { [node.type]: new NttAnpi() }, credentials: store });
 		expect(errorOf(result, 'Anpi')?.message).toMatch(/timed out .* may have been sent/);
@@ -198,7 +189,7 @@ describe('NTT Anpi: a dripping answer is cut off at Timeout', () => {
 	it('in a trigger poll (a read: every retry cut off in turn)', async () => {
 		const parameters: IDataObject = { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'newAnswers', tid: '0000003', options: { timeout: 1 } };
 		const trigger = new Poller(
-			{ id: 't', name: 'Trigger', type: 'n8n-nodes-occto-anpi.nttAnpiTrigger', typeVersion: 1, position: [0, 0], parameters: parameters as INode['parameters'], credentials: { nttComApi: { id: '1', name: 'NTT' } } },
+			triggerNode('n8n-nodes-occto-anpi.nttAnpiTrigger', parameters, { nttComApi: { id: '1', name: 'NTT' } }),
 			new NttAnpiTrigger(),
 			store,
 		);

@@ -1,5 +1,5 @@
 // Adaptive polling of the OCCTO trigger against the simulator: calls only while something can have changed.
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { OcctoOutagePlanTrigger } from '../nodes/OcctoOutagePlanTrigger/OcctoOutagePlanTrigger.node';
@@ -8,9 +8,10 @@ import { decideCall, estimateCalls, isActive, parseActiveHours } from '../nodes/
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore, outputOf } from './harness';
-import { badPlanXml, simulatorCredential, validPlanXml } from './occto-fixtures';
+import { badPlanXml, simulatorCredential, submissionsSettled, validPlanXml } from './occto-fixtures';
 import { occtoNode, occtoRunner, setCallsUsed } from './occtoRunner';
 import { Poller } from './pollHarness';
+import { triggerNode } from './support/nodes';
 
 const every5Minutes = { item: [{ mode: 'everyX', value: 5, unit: 'minutes' }] };
 const MINUTE = 60_000;
@@ -23,15 +24,7 @@ const { run } = occtoRunner(() => sim);
 const callsAtSimulator = (api: string) => sim.requests.filter((r) => r.apiId === api).length;
 
 function trigger(parameters: IDataObject, staticData?: IDataObject): Poller {
-	const node: INode = {
-		id: 't',
-		name: 'Trigger',
-		type: 'n8n-nodes-occto-anpi.occtoOutagePlanTrigger',
-		typeVersion: 2,
-		position: [0, 0],
-		parameters: { pollTimes: every5Minutes, ...parameters } as INode['parameters'],
-		credentials: { occtoWebApi: { id: '1', name: 'OCCTO' } },
-	};
+	const node = triggerNode('n8n-nodes-occto-anpi.occtoOutagePlanTrigger', { pollTimes: every5Minutes, ...parameters }, { occtoWebApi: { id: '1', name: 'OCCTO' } }, { typeVersion: 2 });
 	const store = new CredentialStore({ occtoWebApi: new OcctoWebApi() }, { occtoWebApi: simulatorCredential(sim) });
 	const poller = new Poller(node, new OcctoOutagePlanTrigger(), store);
 	if (staticData) Object.assign(poller.staticData, JSON.parse(JSON.stringify(staticData)));
@@ -54,7 +47,7 @@ const registerNow = async (xml: string) =>
 
 /** Waits until OCCTO (the simulator) has finished processing every submission. */
 async function settled() {
-	for (let i = 0; i < 200 && sim.submissions().some((s) => s.status === '受付中'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+	await submissionsSettled(sim);
 }
 
 beforeAll(async () => {

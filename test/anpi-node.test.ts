@@ -7,6 +7,9 @@ import { READ_RETRIES } from '../nodes/NttAnpi/transport';
 import type { AnpiSimulator } from '../simulators/anpi/server';
 import { startAnpiSimulator } from '../simulators/anpi/server';
 import { CredentialStore, chain, errorOf, expectNoSecrets, hintsOf, itemsOf, outputOf, runWorkflow } from './harness';
+import { nttCredential } from './support/anpi';
+import { nodeOf } from './support/nodes';
+import { sleep } from './support/time';
 
 const TYPE = 'n8n-nodes-occto-anpi.nttAnpi';
 const SECRET = 'sim-secret-not-real';
@@ -14,8 +17,6 @@ const USERS = 2345;
 let sim: AnpiSimulator;
 const seen: string[] = []; // every run serialised, scanned for secrets at the end
 const tokens = new Set<string>();
-
-const sleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Test-only node: runs a named hook (e.g. people answering, or waiting for the asynchronous send). */
 const hooks: Record<string, () => Promise<void>> = {};
@@ -47,7 +48,7 @@ afterAll(async () => {
 });
 
 function credential(overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	return { clientId: 'sim-client', clientSecret: SECRET, host: 'custom', customUrl: sim.url, accessToken: '', validUntil: 0, ...overrides };
+	return nttCredential(sim.url, overrides);
 }
 
 let store: CredentialStore;
@@ -56,20 +57,11 @@ beforeEach(() => {
 });
 
 function node(name: string, parameters: IDataObject, extra: Partial<INode> = {}): INode {
-	return {
-		id: name,
-		name,
-		type: TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: parameters as INode['parameters'],
-		credentials: { nttComApi: { id: 'cred-1', name: 'NTT' } },
-		...extra,
-	};
+	return nodeOf(TYPE, name, parameters, { nttComApi: { id: 'cred-1', name: 'NTT' } }, extra);
 }
 const hook = (name: string, fn: () => Promise<void>): INode => {
 	hooks[name] = fn;
-	return { id: name, name, type: 'test.hook', typeVersion: 1, position: [0, 0], parameters: { hook: name } };
+	return nodeOf('test.hook', name, { hook: name });
 };
 
 async function run(nodes: INode[], input?: INodeExecutionData[]) {

@@ -1,7 +1,7 @@
 // Bounded waits of the NTT Anpi node, through n8n-core's real WorkflowExecute against the gateway
 // simulator, with real stalls (a request accepted and never answered) and real reset connections.
 // Durations are measured and printed for the README, never asserted.
-import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 
 import { NttComApi } from '../credentials/NttComApi.credentials';
 import { ANPI_PATHS, GRANT_PATH, LIMITS } from '../nodes/NttAnpi/mapping';
@@ -10,6 +10,8 @@ import { READ_RETRIES } from '../nodes/NttAnpi/transport';
 import type { AnpiSimulator } from '../simulators/anpi/server';
 import { startAnpiSimulator } from '../simulators/anpi/server';
 import { CredentialStore, chain, errorOf, expectNoSecrets, outputOf, runWorkflow } from './harness';
+import { nttCredential } from './support/anpi';
+import { nodeOf } from './support/nodes';
 
 const TYPE = 'n8n-nodes-occto-anpi.nttAnpi';
 const SECRET = 'sim-secret-not-real';
@@ -32,25 +34,14 @@ afterAll(async () => {
 });
 beforeEach(() => {
 	sim.clearStalls();
-	store = new CredentialStore({ nttComApi: new NttComApi() }, { nttComApi: credential() });
+	store = new CredentialStore({ nttComApi: new NttComApi() }, { nttComApi: nttCredential(sim.url) });
 });
 
-function credential(): ICredentialDataDecryptedObject {
-	return { clientId: 'sim-client', clientSecret: SECRET, host: 'custom', customUrl: sim.url, accessToken: '', validUntil: 0 };
-}
-
 const sc = { resource: 'safetyConfirmation' };
+const anpiNode = (parameters: IDataObject, extra: Partial<INode> = {}) => nodeOf(TYPE, 'Anpi', parameters, { nttComApi: { id: 'cred-1', name: 'NTT' } }, extra);
 
 async function run(parameters: IDataObject) {
-	const node: INode = {
-		id: 'Anpi',
-		name: 'Anpi',
-		type: TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: parameters as INode['parameters'],
-		credentials: { nttComApi: { id: 'cred-1', name: 'NTT' } },
-	};
+	const node = anpiNode(parameters);
 	const { nodes, connections } = chain([node]);
 	const before = sim.requests.length;
 	const started = Date.now();
@@ -151,16 +142,10 @@ describe('NTT Anpi — Execution Deadline', () => {
 
 	it('with continueOnFail the item becomes one error item, never a partial list', async () => {
 		sim.stall({ path: ANPI_PATHS.status, action: 'hang', skip: 1, count: Number.POSITIVE_INFINITY });
-		const node: INode = {
-			id: 'Anpi',
-			name: 'Anpi',
-			type: TYPE,
-			typeVersion: 1,
-			position: [0, 0],
-			onError: 'continueRegularOutput',
-			parameters: { ...sc, operation: 'getStatus', tid: '0000003', returnAll: true, options: { timeout: 30, executionDeadline: 0.05 } },
-			credentials: { nttComApi: { id: 'cred-1', name: 'NTT' } },
-		};
+		const node = anpiNode(
+			{ ...sc, operation: 'getStatus', tid: '0000003', returnAll: true, options: { timeout: 30, executionDeadline: 0.05 } },
+			{ onError: 'continueRegularOutput' },
+		);
 		const { nodes, connections } = chain([node]);
 		const result = await runWorkflow({ nodes, connections, nodeTypes: { [TYPE]: new NttAnpi() }, credentials: store });
 		seen.push(JSON.stringify(result));

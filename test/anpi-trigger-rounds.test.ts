@@ -1,7 +1,7 @@
 // NTT Anpi Trigger, New Answers with an empty Thread ID, between rounds: whatever the gateway answers for
 // "no round is open" (HTTP 404, an API error about the thread, an empty list), a poll is quiet; when a round
 // opens, every answer of it arrives once. Driven through n8n-core's PollContext (test/pollHarness.ts).
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { NttComApi } from '../credentials/NttComApi.credentials';
 import { ANPI_PATHS } from '../nodes/NttAnpi/mapping';
@@ -10,6 +10,8 @@ import type { AnpiSimulator, NoOpenRoundAnswer } from '../simulators/anpi/server
 import { startAnpiSimulator } from '../simulators/anpi/server';
 import { CredentialStore } from './harness';
 import { Poller } from './pollHarness';
+import { nttCredential } from './support/anpi';
+import { nodeOf } from './support/nodes';
 
 const ANSWERS = ['01', '01', '01', '01'];
 const user = (i: number) => `usr${String(i).padStart(6, '0')}`;
@@ -18,15 +20,8 @@ let sim: AnpiSimulator;
 let store: CredentialStore;
 
 function newAnswersTrigger(parameters: IDataObject = {}): Poller {
-	const node: INode = {
-		id: 'rounds',
-		name: 'New answers',
-		type: 'n8n-nodes-occto-anpi.nttAnpiTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'newAnswers', tid: '', ...parameters },
-		credentials: { nttComApi: { id: '1', name: 'NTT' } },
-	};
+	const all = { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'newAnswers', tid: '', ...parameters };
+	const node = nodeOf('n8n-nodes-occto-anpi.nttAnpiTrigger', 'New answers', all, { nttComApi: { id: '1', name: 'NTT' } }, { id: 'rounds' });
 	return new Poller(node, new NttAnpiTrigger(), store);
 }
 
@@ -37,7 +32,7 @@ beforeEach(async () => {
 	sim = await startAnpiSimulator({ users: 60, answeredShare: 0, seedOpenRound: false });
 	store = new CredentialStore(
 		{ nttComApi: new NttComApi() },
-		{ nttComApi: { clientId: 'sim-client', clientSecret: 'sim-secret-not-real', host: 'custom', customUrl: sim.url, accessToken: '', validUntil: 0 } },
+		{ nttComApi: nttCredential(sim.url) },
 	);
 });
 afterEach(async () => {

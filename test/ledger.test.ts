@@ -1,8 +1,6 @@
-// The OCCTO call ledger stores (nodes/OcctoOutagePlan/ledger): the same contract for memory, file and redis,
-// day rollover at 00:00 Japan time, exact counts across OS processes (file store) and under a race (a real
-// redis-server on a free port), and clear errors when a store cannot be used.
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+// The OCCTO call ledger (nodes/OcctoOutagePlan/callLedger over nodes/shared/state): the same contract for
+// memory, file and redis, day rollover at 00:00 Japan time, exact counts across OS processes (file store) and
+// under a race (a real redis-server on a free port), and clear errors when a store cannot be used.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,9 +11,11 @@ import {
 	closeRedisClients,
 	LedgerUnavailableError,
 	openLedger,
-} from '../nodes/OcctoOutagePlan/ledger';
-import type { LedgerSetting, OpenedLedger } from '../nodes/OcctoOutagePlan/ledger';
-import { redisServerBinary, startRedisServer } from './redisServer';
+} from '../nodes/OcctoOutagePlan/callLedger';
+import type { LedgerSetting, OpenedLedger } from '../nodes/OcctoOutagePlan/callLedger';
+import { runInProcesses as runChildren } from './forkedChildren';
+import { describeIfRedis, useRedisServer } from './redisFixture';
+import { startRedisServer } from './redisServer';
 import type { RedisServer } from './redisServer';
 
 const CHILD = path.join(__dirname, 'ledger-child.cjs');
@@ -60,34 +60,9 @@ interface ChildResult {
 	error?: string;
 }
 
-function nextMessage<T>(child: ChildProcess): Promise<T> {
-	return new Promise((resolve, reject) => {
-		const onExit = (code: number | null) => reject(new Error(`ledger child exited (${code}) before answering`));
-		child.once('exit', onExit);
-		child.once('message', (message) => {
-			child.off('exit', onExit);
-			resolve(message as T);
-		});
-	});
-}
-
 /** Starts one OS process per job, lets them all get ready, then starts them together. */
 async function runInProcesses(jobs: ChildJob[]): Promise<ChildResult[]> {
-	const children = jobs.map(() => fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-	try {
-		const ready = children.map((child) => nextMessage<{ ready?: boolean; error?: string }>(child));
-		children.forEach((child, i) => child.send(jobs[i]));
-		for (const answer of await Promise.all(ready)) {
-			if (answer.error) throw new Error(answer.error);
-		}
-		const done = children.map((child) => nextMessage<ChildResult>(child));
-		for (const child of children) child.send('go');
-		const results = await Promise.all(done);
-		for (const result of results) if (result.error) throw new Error(result.error);
-		return results;
-	} finally {
-		for (const child of children) if (child.exitCode === null) child.kill();
-	}
+	return await runChildren<ChildJob, ChildResult>(CHILD, jobs);
 }
 
 type StoreFactory = (clock: FakeClock) => Promise<OpenedLedger>;
@@ -330,27 +305,10 @@ describe('file store', () => {
 	});
 });
 
-const haveRedis = redisServerBinary() !== undefined;
-if (!haveRedis) {
-	// eslint-disable-next-line no-console
-	console.warn('SKIPPED the Redis ledger tests: redis-server is not installed (apt-get install -y redis-server).');
-}
-const describeRedis = haveRedis ? describe : describe.skip;
-
-describeRedis('redis store (a real redis-server)', () => {
+describeIfRedis('the Redis ledger tests')('redis store (a real redis-server)', () => {
 	let server: RedisServer;
 	let inspect: Redis;
-
-	beforeAll(async () => {
-		server = await startRedisServer();
-		inspect = new Redis({ host: '127.0.0.1', port: server.port, lazyConnect: true });
-		await inspect.connect();
-	});
-	afterAll(async () => {
-		inspect?.disconnect();
-		await closeRedisClients();
-		await server?.stop();
-	});
+	useRedisServer((started) => ({ server, inspect } = started));
 
 	contract('redis', () => async (clock) => await openLedger({ mode: 'redis', url: server.url }, {}, { clock: clock.clock, argv: [] }));
 

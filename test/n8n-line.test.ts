@@ -7,16 +7,16 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
-import { answerInError, atLeast, causeOf, forgetN8nVersion, n8nVersion, tlsRoute, withCause } from '../nodes/shared/n8nLine';
+import { answerInError, atLeast, causeOf, n8nVersion, tlsRoute, withCause } from '../nodes/shared/n8nLine';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore, chain, errorOf, itemsOf, runWorkflow } from './harness';
 import { simulatorCredential } from './occto-fixtures';
 import { OCCTO_TYPE, occtoNode, planList, setCallsUsed } from './occtoRunner';
+import { onN8n, savedVersion } from './support/n8nVersion';
 
 const USER = 'U0000001';
 let sim: OcctoSimulator;
-const savedVersion = process.env.N8N_VERSION;
 
 /** The OCCTO node on an n8n whose helpers lack `requestWithAuthentication` (the legacy helper). */
 class OcctoWithoutLegacyHelper extends OcctoOutagePlan {
@@ -31,12 +31,6 @@ async function listPlans(nodeType: OcctoOutagePlan) {
 	const { nodes, connections } = chain([occtoNode('List', planList)]);
 	const credentials = new CredentialStore({ occtoWebApi: new OcctoWebApi() }, { occtoWebApi: simulatorCredential(sim) });
 	return await runWorkflow({ nodes, connections, nodeTypes: { [OCCTO_TYPE]: nodeType }, credentials });
-}
-
-function onN8n(version: string | undefined) {
-	if (version === undefined) delete process.env.N8N_VERSION;
-	else process.env.N8N_VERSION = version;
-	forgetN8nVersion();
 }
 
 beforeAll(async () => {

@@ -15,6 +15,7 @@ import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { errorOf, hintsOf, itemsOf, outputOf } from './harness';
 import { occtoNode, occtoRunner, planList, setCallsUsed } from './occtoRunner';
+import { sleep } from './support/time';
 
 /** What fast-xml-parser's tree says the root's children are, in the shape the streaming builder gives. */
 function viaFastXmlParser(xml: string): StreamedDocument {
@@ -189,7 +190,7 @@ describe('ZIP limits while inflating', () => {
 		const archive = new JSZip();
 		archive.file('bomb.xml', Buffer.alloc(64 * 1024 * 1024, 0x20));
 		const bomb = await archive.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', streamFiles: true });
-		await new Promise((resolve) => setTimeout(resolve, 100)); // let the generator's garbage go before measuring
+		await sleep(100); // let the generator's garbage go before measuring
 		expect(bomb.readUInt16LE(6) & 8).toBe(8); // sizes not declared up front
 		const before = process.memoryUsage().rss;
 		await expect(streamZippedXml(bomb, limits, sink)).rejects.toThrow(/past the limit of 1048576 bytes/);

@@ -8,6 +8,7 @@ import type { OcctoApiId } from '../nodes/OcctoOutagePlan/mapping';
 import { OCCTO_APIS, RESULT_CODE_HEADER } from '../nodes/OcctoOutagePlan/mapping';
 import type { OcctoProfile } from '../simulators/occto/profiles';
 import { profileCredentialFields } from '../simulators/occto/profiles';
+import { sleep } from './support/time';
 
 export interface PlanOverrides {
 	senderCode?: string | null;
@@ -165,4 +166,26 @@ export function simulatorCredential(
 		baseUrl: sim.url,
 		...overrides,
 	};
+}
+
+interface SimulatorSubmissions {
+	url: string;
+	certs: { clientP12Base64: string; p12Passphrase: string; caPem: string };
+	profile: OcctoProfile;
+	submissions(): Array<{ status: string }>;
+}
+
+/** Registers `xml` straight at the simulator (user U0000001, the simulator's own wire profile); its reception number. */
+export async function registerAtSimulator(sim: SimulatorSubmissions, xml: string): Promise<string> {
+	const answer = await occtoPost(sim.url, sim.profile.paths.BA13B101, { userid: 'U0000001', password: 'sim-password-1' }, p12Tls(sim.certs, sim.certs.clientP12Base64), {
+		file: { field: sim.profile.filePart, fileName: 'plan.xml', data: Buffer.from(xml) },
+	});
+	const receipt = /<OCCTO_RECEPTION_NO>(\d+)</.exec(answer.body.toString('latin1'))?.[1];
+	if (!receipt) throw new Error(`the simulator gave no reception number: ${answer.body.toString('latin1').slice(0, 500)}`);
+	return receipt;
+}
+
+/** Waits (10 s at most) until the simulator has checked every submission (none left 受付中): no timing guess under load. */
+export async function submissionsSettled(sim: Pick<SimulatorSubmissions, 'submissions'>): Promise<void> {
+	for (let i = 0; i < 200 && sim.submissions().some((submission) => submission.status === '受付中'); i++) await sleep(50);
 }

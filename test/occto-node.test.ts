@@ -7,13 +7,12 @@ import { startOcctoSimulator } from '../simulators/occto/server';
 import { expectNoSecrets, hintsOf, itemsOf, outputOf } from './harness';
 import { badPlanXml, validPlanXml } from './occto-fixtures';
 import { occtoNode, occtoRunner, planList, setCallsUsed } from './occtoRunner';
+import { sleep } from './support/time';
 
 const USER = 'U0000001';
 let sim: OcctoSimulator;
 const { credential, secrets, run, failing } = occtoRunner(() => sim);
 const node = occtoNode;
-
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 // Every test runs against both wire profiles of the simulator (simulators/occto/profiles.ts); the node is
 // configured for the "alt" one only through its credential.

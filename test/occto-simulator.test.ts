@@ -26,6 +26,7 @@ import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import type { OcctoAnswer, OcctoTls } from './occto-fixtures';
 import { badPlanXml, occtoPost, p12Tls, validPlanXml } from './occto-fixtures';
+import { sleep } from './support/time';
 
 const STATUS_DELAY = 150;
 const USER = 'U0000001';
@@ -53,7 +54,6 @@ const call = (api: string, fields: Record<string, string> = {}, tls: OcctoTls = 
 	occtoPost(sim.url, api, { ...login, ...fields }, tls);
 const register = (xml: string, encoding: 'Shift_JIS' | 'UTF-8' = 'Shift_JIS') =>
 	occtoPost(sim.url, 'BA13B101', login, client(), { file: { data: encodeXml(xml, encoding), fileName: 'plan.xml' } });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function decoded(answer: OcctoAnswer) {
 	expect(answer.resultCode).toBe(RESULT_CODES.ok);

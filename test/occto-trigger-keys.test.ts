@@ -12,9 +12,10 @@ import { clock as sharedClock } from '../nodes/shared/clock';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore, additionalDataFor } from './harness';
-import { badPlanXml, occtoPost, p12Tls, simulatorCredential, validPlanXml } from './occto-fixtures';
+import { badPlanXml, registerAtSimulator, simulatorCredential, submissionsSettled, validPlanXml } from './occto-fixtures';
 import { setCallsUsed } from './occtoRunner';
 import { Poller } from './pollHarness';
+import { triggerNode } from './support/nodes';
 
 const row = (fields: IDataObject): IDataObject => ({ ...fields, rowElement: 'SUBMISSION_INFO' });
 
@@ -108,7 +109,6 @@ describe('key fields by content (keyFields.ts)', () => {
 
 const every5Minutes = { item: [{ mode: 'everyX', value: 5, unit: 'minutes' }] };
 const every6Hours = { item: [{ mode: 'everyX', value: 6, unit: 'hours' }] };
-const sleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 let sim: OcctoSimulator;
 let store: CredentialStore;
@@ -131,25 +131,10 @@ beforeEach(async () => {
 });
 
 const calls = (api: string) => sim.requests.filter((r) => r.apiId === api).length;
-const settled = async () => {
-	for (let i = 0; i < 200 && sim.submissions().some((s) => s.status === '受付中'); i++) await sleep(50);
-};
-const register = async (xml: string) => {
-	const answer = await occtoPost(sim.url, sim.profile.paths.BA13B101, { userid: 'U0000001', password: 'sim-password-1' }, p12Tls(sim.certs, sim.certs.clientP12Base64), {
-		file: { field: sim.profile.filePart, fileName: 'plan.xml', data: Buffer.from(xml) },
-	});
-	return /<OCCTO_RECEPTION_NO>(\d+)</.exec(answer.body.toString('latin1'))![1];
-};
+const settled = async () => await submissionsSettled(sim);
+const register = async (xml: string) => await registerAtSimulator(sim, xml);
 function poller(parameters: IDataObject, typeVersion = 1): Poller {
-	const node: INode = {
-		id: 't',
-		name: 'Trigger',
-		type: 'n8n-nodes-occto-anpi.occtoOutagePlanTrigger',
-		typeVersion,
-		position: [0, 0],
-		parameters: { pollTimes: every5Minutes, ...parameters } as INode['parameters'],
-		credentials: { occtoWebApi: { id: '1', name: 'OCCTO' } },
-	};
+	const node = triggerNode('n8n-nodes-occto-anpi.occtoOutagePlanTrigger', { pollTimes: every5Minutes, ...parameters }, { occtoWebApi: { id: '1', name: 'OCCTO' } }, { typeVersion });
 	return new Poller(node, new OcctoOutagePlanTrigger(), store);
 }
 const cursorOf = (trigger: Poller) => trigger.staticData['node:Trigger'] as IDataObject;

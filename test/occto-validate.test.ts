@@ -14,7 +14,7 @@ import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore, chain, errorOf, outputOf, runWorkflow } from './harness';
 import { simulatorCredential, validPlanXml } from './occto-fixtures';
-import { setCallsUsed } from './occtoRunner';
+import { occtoNode, setCallsUsed } from './occtoRunner';
 
 const TYPE = 'n8n-nodes-occto-anpi.occtoOutagePlan';
 const USER = 'U0000001';
@@ -43,20 +43,8 @@ function expectNoCall() {
 	expect(sim.getCallCount(USER)).toBe(0);
 }
 
-function node(name: string, parameters: IDataObject): INode {
-	return {
-		id: name,
-		name,
-		type: TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: parameters as INode['parameters'],
-		credentials: { occtoWebApi: { id: 'cred-1', name: 'OCCTO' } },
-	};
-}
-
 async function run(parameters: IDataObject, input?: INodeExecutionData[], credentialFields: IDataObject = {}) {
-	const { nodes, connections } = chain([node('OCCTO', parameters)]);
+	const { nodes, connections } = chain([occtoNode('OCCTO', parameters)]);
 	const credential = { ...simulatorCredential(sim), ...credentialFields } as ICredentialDataDecryptedObject;
 	const store = new CredentialStore({ occtoWebApi: new OcctoWebApi() }, { occtoWebApi: credential });
 	return await runWorkflow({ nodes, connections, nodeTypes: { [TYPE]: new OcctoOutagePlan() }, credentials: store, input });
@@ -352,7 +340,7 @@ describe('Register → Validate Before Sending', () => {
 
 describe('without a credential', () => {
 	it('Validate runs on a node that has no OCCTO credential (the credential is hidden for it)', async () => {
-		const bare: INode = { ...node('OCCTO', { resource: 'outagePlan', operation: 'validate', planSource: 'xml', planXml: validPlanXml() }), credentials: undefined };
+		const bare: INode = { ...occtoNode('OCCTO', { resource: 'outagePlan', operation: 'validate', planSource: 'xml', planXml: validPlanXml() }), credentials: undefined };
 		const { nodes, connections } = chain([bare]);
 		const result = await runWorkflow({ nodes, connections, nodeTypes: { [TYPE]: new OcctoOutagePlan() }, credentials: new CredentialStore({}, {}) });
 		expect(outputOf(result, 'OCCTO')[0].valid).toBe(true);

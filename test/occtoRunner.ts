@@ -4,10 +4,11 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecution
 
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
-import { openLedger } from '../nodes/OcctoOutagePlan/ledger';
+import { openLedger } from '../nodes/OcctoOutagePlan/callLedger';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore, chain, errorOf, expectNoSecrets, runWorkflow } from './harness';
 import { simulatorCredential } from './occto-fixtures';
+import { nodeOf } from './support/nodes';
 
 export const OCCTO_TYPE = 'n8n-nodes-occto-anpi.occtoOutagePlan';
 export const planList = { resource: 'outagePlan', operation: 'getMany', returnAll: true };
@@ -18,16 +19,7 @@ export async function setCallsUsed(userId: string, used: number): Promise<void> 
 }
 
 export function occtoNode(name: string, parameters: IDataObject, extra: Partial<INode> = {}): INode {
-	return {
-		id: name,
-		name,
-		type: OCCTO_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: parameters as INode['parameters'],
-		credentials: { occtoWebApi: { id: 'cred-1', name: 'OCCTO' } },
-		...extra,
-	};
+	return nodeOf(OCCTO_TYPE, name, parameters, { occtoWebApi: { id: 'cred-1', name: 'OCCTO' } }, extra);
 }
 
 /** A runner bound to a simulator that tests (re)start: `sim()` is read at each call. */

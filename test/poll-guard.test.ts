@@ -1,32 +1,24 @@
-// The poll-overlap guard (nodes/shared/pollGuard.ts) and the NTT Anpi Trigger on a stalled gateway: polls
+// The poll-overlap guard (nodes/shared/trigger/pollGuard.ts) and the NTT Anpi Trigger on a stalled gateway: polls
 // started on schedule (every second here) while one poll is stalled, as n8n 1.x and 2.x's legacy scheduler
 // start them, against the real simulator with people answering all the time. Short times stand in for a
 // 1-minute schedule and a 150 s stall; nothing here asserts a duration.
-import { PollContext } from 'n8n-core';
-import type { ICredentialDataDecryptedObject, IDataObject, INode, Logger } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { NttComApi } from '../credentials/NttComApi.credentials';
 import { ANPI_PATHS } from '../nodes/NttAnpi/mapping';
 import { NttAnpiTrigger } from '../nodes/NttAnpiTrigger/NttAnpiTrigger.node';
-import type { PollLockStore } from '../nodes/shared/pollGuard';
-import { MemoryPollLockStore, setPollLockStore } from '../nodes/shared/pollGuard';
+import type { PollLockStore } from '../nodes/shared/trigger/pollGuard';
+import { MemoryPollLockStore, setPollLockStore } from '../nodes/shared/trigger/pollGuard';
 import type { AnpiSimulator } from '../simulators/anpi/server';
 import { startAnpiSimulator } from '../simulators/anpi/server';
 import { CredentialStore } from './harness';
 import { Poller } from './pollHarness';
+import { nttCredential } from './support/anpi';
+import { coreLogger } from './support/logger';
+import { nodeOf } from './support/nodes';
+import { sleep } from './support/time';
 
 jest.setTimeout(60_000);
-
-/** The logger every node context hands out (n8n-core's own Logger instance). */
-function nodeLogger(): Logger {
-	for (let proto: object | null = PollContext.prototype; proto; proto = Object.getPrototypeOf(proto) as object | null) {
-		const getter = Object.getOwnPropertyDescriptor(proto, 'logger')?.get;
-		if (getter) return getter.call({}) as Logger;
-	}
-	throw new Error('no logger on PollContext');
-}
-
-const sleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe('MemoryPollLockStore', () => {
 	it('lets one holder in per key, releases only for the holder, and lets a lapsed lease go', async () => {
@@ -57,27 +49,12 @@ describe('NTT Anpi Trigger — slow polls never double or lose answers', () => {
 	});
 	beforeEach(() => {
 		sim.clearStalls();
-		const credential: ICredentialDataDecryptedObject = {
-			clientId: 'sim-client',
-			clientSecret: 'sim-secret-not-real',
-			host: 'custom',
-			customUrl: sim.url,
-			accessToken: '',
-			validUntil: 0,
-		};
-		store = new CredentialStore({ nttComApi: new NttComApi() }, { nttComApi: credential });
+		store = new CredentialStore({ nttComApi: new NttComApi() }, { nttComApi: nttCredential(sim.url) });
 	});
 
 	const trigger = (id: string, options: IDataObject = { timeout: 5 }) => {
-		const node: INode = {
-			id,
-			name: 'NTT Anpi Trigger',
-			type: 'n8n-nodes-occto-anpi.nttAnpiTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'newAnswers', tid: TID, options } as INode['parameters'],
-			credentials: { nttComApi: { id: '1', name: 'NTT' } },
-		};
+		const parameters = { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'newAnswers', tid: TID, options };
+		const node = nodeOf('n8n-nodes-occto-anpi.nttAnpiTrigger', 'NTT Anpi Trigger', parameters, { nttComApi: { id: '1', name: 'NTT' } }, { id });
 		return new Poller(node, new NttAnpiTrigger(), store);
 	};
 
@@ -118,7 +95,7 @@ describe('NTT Anpi Trigger — slow polls never double or lose answers', () => {
 	}
 
 	it('a poll stalled for 3 s with polls every second: every answer emitted exactly once, overlapping polls make no call', async () => {
-		const logger = nodeLogger();
+		const logger = coreLogger();
 		const warn = jest.spyOn(logger, 'warn');
 		try {
 			const { answered, times, statusCalls, polls } = await scheduleWithStall(trigger('guarded'));

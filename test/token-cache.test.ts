@@ -2,13 +2,13 @@
 // starting together fetch one token; a refused token is renewed once; the token is stored encrypted.
 import { createHash } from 'node:crypto';
 
-import { closeRedisClients, openLedger } from '../nodes/OcctoOutagePlan/ledger';
-import type { SharedState } from '../nodes/OcctoOutagePlan/ledger';
+import { closeRedisClients, openLedger } from '../nodes/OcctoOutagePlan/callLedger';
+import type { SharedState } from '../nodes/shared/state';
 import type { CachedToken } from '../nodes/NttAnpi/transport/tokenCache';
 import { sharedToken, tokenStateFor } from '../nodes/NttAnpi/transport/tokenCache';
 import type { RedisServer } from './redisServer';
 import { redisServerBinary, startRedisServer } from './redisServer';
-import { SharedStatePollLockStore } from '../nodes/shared/sharedPollLocks';
+import { SharedStatePollLockStore } from '../nodes/shared/trigger/sharedPollLocks';
 
 const haveRedis = redisServerBinary() !== undefined;
 if (!haveRedis) console.warn('redis-server is not installed: the shared token cache tests are skipped (apt-get install -y redis-server)');

@@ -1,5 +1,5 @@
 // Both polling triggers, driven through n8n-core's PollContext over several polls against the simulators.
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { NttComApi } from '../credentials/NttComApi.credentials';
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
@@ -11,16 +11,14 @@ import { startAnpiSimulator } from '../simulators/anpi/server';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore } from './harness';
-import { badPlanXml, occtoPost, p12Tls, simulatorCredential, validPlanXml } from './occto-fixtures';
+import { badPlanXml, registerAtSimulator, simulatorCredential, submissionsSettled, validPlanXml } from './occto-fixtures';
 import { Poller } from './pollHarness';
 import { setCallsUsed } from './occtoRunner';
+import { anpiGateway, nttCredential } from './support/anpi';
+import { triggerNode } from './support/nodes';
+import { sleep } from './support/time';
 
-const sleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 const every5Minutes = { item: [{ mode: 'everyX', value: 5, unit: 'minutes' }] };
-
-function triggerNode(type: string, parameters: IDataObject, credentials: INode['credentials']): INode {
-	return { id: 't', name: 'Trigger', type, typeVersion: 1, position: [0, 0], parameters: parameters as INode['parameters'], credentials };
-}
 
 describe('poll schedule estimate', () => {
 	it('counts runs per day for every Poll Times mode', () => {
@@ -52,16 +50,8 @@ describe.each(['standard', 'alt'] as const)('OCCTO Outage Plan Trigger (wire pro
 			{ occtoWebApi: simulatorCredential(sim) },
 		);
 	});
-	/** Waits until OCCTO (the simulator) has processed every submission: no timing guess under load. */
-	const settled = async () => {
-		for (let i = 0; i < 200 && sim.submissions().some((submission) => submission.status === '受付中'); i++) await sleep(50);
-	};
-	const register = async (xml: string) => {
-		const answer = await occtoPost(sim.url, sim.profile.paths.BA13B101, { userid: 'U0000001', password: 'sim-password-1' }, p12Tls(sim.certs, sim.certs.clientP12Base64), {
-			file: { field: sim.profile.filePart, fileName: 'plan.xml', data: Buffer.from(xml) },
-		});
-		return /<OCCTO_RECEPTION_NO>(\d+)</.exec(answer.body.toString('latin1'))?.[1];
-	};
+	const settled = async () => await submissionsSettled(sim);
+	const register = async (xml: string) => await registerAtSimulator(sim, xml);
 	const poller = (parameters: IDataObject) =>
 		new Poller(
 			triggerNode('n8n-nodes-occto-anpi.occtoOutagePlanTrigger', { pollTimes: every5Minutes, ...parameters }, { occtoWebApi: { id: '1', name: 'OCCTO' } }),
@@ -154,7 +144,7 @@ describe('NTT Anpi Trigger', () => {
 	beforeEach(() => {
 		store = new CredentialStore(
 			{ nttComApi: new NttComApi() },
-			{ nttComApi: { clientId: 'sim-client', clientSecret: 'sim-secret-not-real', host: 'custom', customUrl: sim.url, accessToken: '', validUntil: 0 } },
+			{ nttComApi: nttCredential(sim.url) },
 		);
 	});
 	const poller = (parameters: IDataObject) =>
@@ -163,18 +153,7 @@ describe('NTT Anpi Trigger', () => {
 			new NttAnpiTrigger(),
 			store,
 		);
-	const api = async (method: string, path: string, body: IDataObject) => {
-		const token = (await (await fetch(`${sim.url}/v1/oauth/accesstokens`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ grantType: 'client_credentials', clientId: 'sim-client', clientSecret: 'sim-secret-not-real' }),
-		})).json()) as { accessToken: string };
-		return (await (await fetch(`${sim.url}${path}`, {
-			method,
-			headers: { 'content-type': 'application/json', authorization: `Bearer ${token.accessToken}` },
-			body: JSON.stringify(body),
-		})).json()) as IDataObject;
-	};
+	const api = async (method: string, path: string, body: IDataObject) => await anpiGateway(sim.url, method, path, body);
 	const user = (i: number) => `usr${String(i).padStart(6, '0')}`;
 
 	it('new answers: each person and answer time once, none missed across pages, none repeated', async () => {

@@ -2,12 +2,17 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { fromJstDigits, jstMinute } from '../shared/japanTime';
-import { withPollGuard } from '../shared/pollGuard';
-import { useSharedPollLocks } from '../shared/sharedPollLocks';
-import { ANPI_PATHS, ENUMS, LIMITS, NO_VALUE, TID_PATTERN } from '../NttAnpi/mapping';
-import { forEachPage } from '../NttAnpi/transport';
+import { onCursorCopy } from '../shared/trigger/cursorCopy';
+import { onlyRemembers } from '../shared/trigger/firstRun';
+import { guardedPoll } from '../shared/trigger/guardedPoll';
+import { diffSnapshot } from '../shared/trigger/snapshotDiff';
+import { isTestRun, testRunSample } from '../shared/trigger/testRun';
+import { LIMITS, NO_VALUE, TID_PATTERN } from '../NttAnpi/mapping';
+import { readTimeoutMs } from '../NttAnpi/actions/safetyConfirmation/common';
+import { forEachThreadPage, threadStateOf } from '../NttAnpi/actions/safetyConfirmation/getMany.operation';
+import { answerStateOf, forEachStatusPage, personRow, statusBody, threadOf } from '../NttAnpi/actions/safetyConfirmation/getStatus.operation';
 import type { CallLimits } from '../NttAnpi/transport/limits';
-import { DEFAULT_DEADLINE_MINUTES, DEFAULT_TIMEOUT_SECONDS, formatMinutes, timeoutOption } from '../NttAnpi/transport/limits';
+import { DEFAULT_DEADLINE_MINUTES, formatMinutes, timeoutOption } from '../NttAnpi/transport/limits';
 
 type Event = 'newAnswers' | 'threadCompleted' | 'threadOpened';
 
@@ -24,6 +29,8 @@ interface Cursor {
 }
 
 const ONE_MINUTE = 60_000;
+/** Answers a test run from the editor reads and shows. */
+const TEST_RUN_ROWS = 5;
 
 // The spec names no error for "no round is open"; an API error counts as one when it speaks of the thread
 // (スレッド, tid) and of its absence, in Japanese or English.
@@ -49,15 +56,9 @@ const GUARD_MARGIN_MS = 60_000;
  * one (it abandons a poll that runs past its own poll timeout), else by the node's default deadline.
  */
 function pollLimits(this: IPollFunctions): CallLimits {
-	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_SECONDS);
-	if (!Number.isFinite(timeout) || timeout <= 0) {
-		throw new NodeOperationError(this.getNode(), `"Timeout (Seconds)" must be a positive number, got ${String(options.timeout)}`, {
-			description: `Set it to the seconds one call may wait, e.g. ${DEFAULT_TIMEOUT_SECONDS}.`,
-		});
-	}
+	const timeoutMs = readTimeoutMs(this.getNode(), this.getNodeParameter('options', {}) as IDataObject);
 	const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_DEADLINE_MINUTES * ONE_MINUTE;
-	return { timeoutMs: timeout * 1000, deadlineAt: Date.now() + budget, deadlineLabel: `poll deadline (${formatMinutes(budget)})` };
+	return { timeoutMs, deadlineAt: Date.now() + budget, deadlineLabel: `poll deadline (${formatMinutes(budget)})` };
 }
 
 export class NttAnpiTrigger implements INodeType {
@@ -133,26 +134,20 @@ export class NttAnpiTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const limits = pollLimits.call(this);
 		// a poll that starts while the previous one still waits on the gateway makes no call and emits nothing
-		await useSharedPollLocks(); // queue mode: the guard holds across processes
-		return await withPollGuard(this, 'NTT Anpi Trigger', limits.deadlineAt - Date.now() + GUARD_MARGIN_MS, async (): Promise<INodeExecutionData[][] | null> => {
-			const event = this.getNodeParameter('event') as Event;
-			const cursor = this.getWorkflowStaticData('node') as Cursor;
-			const manual = this.getMode() === 'manual';
-			const emitExisting = this.getNodeParameter('emitExisting', false) as boolean;
-			// the polls work on a copy: the cursor only moves once a poll has read everything it needed
-			const state: Cursor = { ...cursor };
-			const items =
-				event === 'newAnswers'
-					? await newAnswers.call(this, state, manual, emitExisting, limits)
-					: await threadChanges.call(this, event, state, manual, emitExisting, limits);
-			if (!manual) Object.assign(cursor, state); // a test run never moves the real cursor
-			return items.length ? [items] : null;
-		});
+		return await guardedPoll(this, 'NTT Anpi Trigger', limits.deadlineAt - Date.now() + GUARD_MARGIN_MS, async () => await pollOnce.call(this, limits));
 	}
 }
 
+async function pollOnce(this: IPollFunctions, limits: CallLimits): Promise<INodeExecutionData[][] | null> {
+	const event = this.getNodeParameter('event') as Event;
+	const items = await onCursorCopy<Cursor, INodeExecutionData[]>(this, async (state) =>
+		event === 'newAnswers' ? await newAnswers.call(this, state, limits) : await threadChanges.call(this, event, state, limits),
+	);
+	return items.length ? [items] : null;
+}
+
 /** New answers since the cursor; updates `state` (a copy of the cursor) as it goes. */
-async function newAnswers(this: IPollFunctions, state: Cursor, manual: boolean, emitExisting: boolean, limits: CallLimits): Promise<INodeExecutionData[]> {
+async function newAnswers(this: IPollFunctions, state: Cursor, limits: CallLimits): Promise<INodeExecutionData[]> {
 	const tid = String(this.getNodeParameter('tid', '') ?? '').trim();
 	if (tid && !TID_PATTERN.test(tid)) {
 		throw new NodeOperationError(this.getNode(), `"Thread ID" must be up to ${LIMITS.tidLength} letters or digits, got "${tid}"`);
@@ -160,7 +155,7 @@ async function newAnswers(this: IPollFunctions, state: Cursor, manual: boolean, 
 	const before: Cursor = { ...state };
 	let items: INodeExecutionData[] | undefined;
 	try {
-		items = await answersOfRound.call(this, tid, state, manual, emitExisting, limits);
+		items = await answersOfRound.call(this, tid, state, limits);
 	} catch (error) {
 		// anything but the gateway saying that no round is open: already n8n's error, passed on unchanged
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
@@ -184,37 +179,27 @@ async function answersOfRound(
 	this: IPollFunctions,
 	tid: string,
 	state: Cursor,
-	manual: boolean,
-	emitExisting: boolean,
 	limits: CallLimits,
 ): Promise<INodeExecutionData[] | undefined> {
-	const firstRun = state.since === undefined;
+	const testRun = isTestRun(this);
+	// nothing remembered yet (not even that no round was open): what the first round read holds is not new
+	const remembersOnly = onlyRemembers(this, state.since) && state.tid === undefined;
 	const rows: IDataObject[] = [];
 	let thread: IDataObject = {};
 	const query = (since: string | undefined) => async () =>
-		await forEachPage.call(
+		await forEachStatusPage.call(
 			this,
-			(offset, limit) => ({
-				operation: 'status',
-				method: 'POST',
-				path: ANPI_PATHS.status,
-				body: { ...(tid ? { tid } : {}), ansstatus: '1', ...(since ? { regdatekbn: '1', regdate: since } : {}), offset, limit },
-				idempotent: true,
-				itemIndex: 0,
-				limits,
-			}),
-			'thrddList',
-			LIMITS.statusPage,
-			manual ? 5 : Number.POSITIVE_INFINITY,
+			statusBody(tid || undefined, { ansstatus: '1', ...(since ? { regdatekbn: '1', regdate: since } : {}) }),
+			{ itemIndex: 0, limits, wanted: testRun ? TEST_RUN_ROWS : Number.POSITIVE_INFINITY },
 			(page, answer) => {
-				thread = { tid: answer.tid, title: answer.title, strdate: answer.strdate, useCount: answer.useCount, contractCount: answer.contractCount };
+				thread = { ...threadOf(answer), useCount: answer.useCount, contractCount: answer.contractCount };
 				rows.push(...page);
 			},
 		);
 	// an answer without a round: the gateway's way of saying that none is open
 	const noRound = () => !tid && NO_VALUE.has(thread.tid);
 	// Answer times have minute resolution: poll from the last minute seen again and drop what was emitted.
-	const from = firstRun && !emitExisting ? undefined : state.since;
+	const from = state.since;
 	await query(from)();
 	if (noRound()) return undefined;
 	if (state.tid !== undefined && thread.tid !== state.tid && !tid) {
@@ -231,7 +216,7 @@ async function answersOfRound(
 	// an answer landing while we page shifts the offsets: a row may then come twice in one poll (or next poll)
 	const already = new Set(state.emittedAtSince ?? []);
 	const fresh: IDataObject[] = [];
-	if (!(firstRun && !emitExisting && state.tid === undefined)) {
+	if (!remembersOnly) {
 		for (const row of rows) {
 			if (already.has(key(row))) continue;
 			already.add(key(row));
@@ -243,33 +228,25 @@ async function answersOfRound(
 	state.tid = String(thread.tid ?? tid);
 	state.emittedAtSince = rows.filter((row) => String(row.regdate) === since).map(key);
 	state.since = since;
-	if (manual) return rows.slice(0, 5).map((row) => ({ json: { ...thread, ...row, answerState: ENUMS.ansstatus[String(row.ansstatus)] ?? null } }));
-	return fresh.map((row) => ({
-		json: { ...thread, ...row, answerState: ENUMS.ansstatus[String(row.ansstatus)] ?? null, answeredAt: fromJstDigits(String(row.regdate))?.toISOString() ?? null },
-	}));
+	const answerOf = (row: IDataObject) => ({ ...personRow(thread, row, false), answerState: answerStateOf(row) });
+	if (testRun) return testRunSample(rows, TEST_RUN_ROWS, 'first').map((row) => ({ json: answerOf(row) }));
+	return fresh.map((row) => ({ json: { ...answerOf(row), answeredAt: fromJstDigits(String(row.regdate))?.toISOString() ?? null } }));
 }
 
 /** Rounds completed or opened since the cursor; updates `cursor` (a copy) once the list is read. */
-async function threadChanges(this: IPollFunctions, event: Event, cursor: Cursor, manual: boolean, emitExisting: boolean, limits: CallLimits): Promise<INodeExecutionData[]> {
+async function threadChanges(this: IPollFunctions, event: Event, cursor: Cursor, limits: CallLimits): Promise<INodeExecutionData[]> {
 	const threads: IDataObject[] = [];
-	await forEachPage.call(
-		this,
-		(offset, limit) => ({ operation: 'list', method: 'GET', path: ANPI_PATHS.list, qs: { offset, limit }, idempotent: true, itemIndex: 0, limits }),
-		'thrdiList',
-		LIMITS.listPage,
-		Number.POSITIVE_INFINITY,
-		(page, answer) => threads.push(...page.map((t) => ({ ...t, useCount: answer.useCount, contractCount: answer.contractCount }))),
+	await forEachThreadPage.call(this, { itemIndex: 0, limits, wanted: Number.POSITIVE_INFINITY }, (page, answer) =>
+		threads.push(...page.map((t) => ({ ...t, useCount: answer.useCount, contractCount: answer.contractCount }))),
 	);
-	const wanted = (thread: IDataObject) => (event === 'threadCompleted' ? String(thread.endflg) === '1' : true);
-	const describe = (thread: IDataObject) => ({ json: { ...thread, state: ENUMS.endflg[String(thread.endflg)] ?? null } });
-	if (manual) return threads.filter(wanted).slice(0, 3).map(describe);
-	const before = cursor.threads;
-	cursor.threads = Object.fromEntries(threads.map((t) => [String(t.tid), String(t.endflg)]));
-	if (before === undefined) return emitExisting ? threads.filter(wanted).map(describe) : [];
-	const changed = threads.filter((t) =>
-		event === 'threadCompleted'
-			? String(t.endflg) === '1' && before[String(t.tid)] !== '1'
-			: before[String(t.tid)] === undefined,
-	);
-	return changed.map(describe);
+	const completed = (thread: IDataObject) => String(thread.endflg) === '1';
+	const describe = (thread: IDataObject) => ({ json: { ...thread, state: threadStateOf(thread) } });
+	if (isTestRun(this)) return testRunSample(event === 'threadCompleted' ? threads.filter(completed) : threads, 3, 'first').map(describe);
+	const remembersOnly = onlyRemembers(this, cursor.threads);
+	const diff = diffSnapshot(cursor.threads, threads, { keyOf: (t) => String(t.tid), markerOf: (t) => String(t.endflg) });
+	cursor.threads = diff.next;
+	if (remembersOnly) return [];
+	// completed: now 完了 and not before; opened: not listed before
+	const events = diff.changed.filter(({ row, previous }) => (event === 'threadCompleted' ? completed(row) : previous === undefined));
+	return events.map(({ row }) => describe(row));
 }

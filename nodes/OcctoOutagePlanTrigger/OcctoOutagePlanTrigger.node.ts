@@ -8,28 +8,32 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { clock } from '../shared/clock';
-import { jstDate } from '../shared/japanTime';
 import { pollsPerDay } from '../shared/pollSchedule';
-import { withPollGuard } from '../shared/pollGuard';
-import { useSharedPollLocks } from '../shared/sharedPollLocks';
+import { onCursorCopy } from '../shared/trigger/cursorCopy';
+import { onlyRemembers } from '../shared/trigger/firstRun';
+import { guardedPoll } from '../shared/trigger/guardedPoll';
+import type { Snapshot } from '../shared/trigger/snapshotDiff';
+import { diffSnapshot, keepUnseen } from '../shared/trigger/snapshotDiff';
+import { isTestRun, testRunSample } from '../shared/trigger/testRun';
 import { DEFAULT_STOP_BEFORE, documentToJson } from '../OcctoOutagePlan/actions/common';
 import { DEFAULT_ZIP_LIMITS } from '../shared/codecs';
 import { PARAM, ROW_ELEMENT_KEY } from '../OcctoOutagePlan/mapping';
 import type { OcctoCallOptions, OcctoConnection } from '../OcctoOutagePlan/transport';
 import { apiLabel, callOcctoDocument, callOcctoList, getOcctoConnection } from '../OcctoOutagePlan/transport';
-import { setMarker, readMarker } from '../OcctoOutagePlan/transport/activityMarkers';
-import { testOcctoCredential } from '../OcctoOutagePlan/transport/credentialTest';
+import { setMarker, readMarker } from '../OcctoOutagePlan/activityMarkers';
+import { testOcctoCredential } from '../OcctoOutagePlan/methods/credentialTest';
 import type { ActiveHours, AdaptiveState } from './adaptivePolling';
 import { callsToday, countCall, decideCall, estimateCalls, parseActiveHours, recordCall } from './adaptivePolling';
 import type { KeyFields, TriggerList } from './keyFields';
 import { KeyFieldError, decideKeyFields, normalizedRow, renamedFields, rowState, sameStatus, submissionState } from './keyFields';
 import { quotaOfReading } from '../OcctoOutagePlan/transport/callLedger';
+import { daysLeftField, pollCertificateExpiry } from './certificateExpiry';
 
 type Event = 'submissionStatusChanged' | 'planChanged' | 'certificateExpiring';
 
 interface Cursor extends AdaptiveState {
 	/** Row key → status (submissions) or last-updated time (plans). Submissions are keyed by receipt number. */
-	seen?: Record<string, string>;
+	seen?: Snapshot;
 	/**
 	 * How the plan trigger keys `seen`: 2 = plan division + receipt number ("1/2000000001"). Absent: a cursor
 	 * from before, keyed by receipt number alone, which the next poll reads and rewrites (no event lost or repeated).
@@ -39,8 +43,6 @@ interface Cursor extends AdaptiveState {
 	keyFields?: KeyFields & { list: TriggerList };
 	/** Rows whose detail calls did not fit in a poll (Daily Call Budget, per-poll cap): kept unseen, emitted by a later poll. */
 	deferred?: string[];
-	/** Japan-time day the certificate warning last fired. */
-	warnedOn?: string;
 }
 
 
@@ -121,15 +123,7 @@ export class OcctoOutagePlanTrigger implements INodeType {
 				],
 				default: 'submissionStatusChanged',
 			},
-			{
-				displayName: 'Days Left',
-				name: 'daysLeft',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 30,
-				description: 'Fire while the certificate has fewer days left than this',
-				displayOptions: { show: { event: ['certificateExpiring'] } },
-			},
+			daysLeftField,
 			{
 				displayName: 'Polling Mode',
 				name: 'pollingMode',
@@ -222,94 +216,85 @@ export class OcctoOutagePlanTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		// a poll that starts while the previous one still waits on OCCTO makes no call and emits nothing
-		await useSharedPollLocks(); // queue mode: the guard holds across processes
-		return await withPollGuard(this, 'OCCTO Outage Plan Trigger', POLL_LEASE_MS, async () => await OcctoOutagePlanTrigger.prototype.pollOnce.call(this));
+		return await guardedPoll(this, 'OCCTO Outage Plan Trigger', POLL_LEASE_MS, async () => await pollOnce.call(this));
 	}
+}
 
-	async pollOnce(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const startedAt = Date.now(); // real time, for the lease (the adaptive clock may be moved by tests)
-		const event = this.getNodeParameter('event') as Event;
-		const manual = this.getMode() === 'manual';
-		const stored = this.getWorkflowStaticData('node') as Cursor;
-		if (event === 'certificateExpiring') return await certificateExpiring.call(this, stored, manual);
-
-		const budget = this.getNodeParameter('dailyBudget', 500) as number;
-		const perDay = pollsPerDay(this.getNodeParameter('pollTimes', {}) as IDataObject);
-		const adaptive = this.getNodeParameter('pollingMode', 'everyPoll') === 'adaptive';
-		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const isSubmissions = event === 'submissionStatusChanged';
-		const list: TriggerList = isSubmissions ? 'submissions' : 'plans';
-		let activeHours: ActiveHours | undefined;
-		try {
-			activeHours = adaptive ? parseActiveHours(options.activeHours) : undefined;
-		} catch (error) {
-			throw new NodeOperationError(this.getNode(), (error as Error).message, { description: 'Set "Active Hours (Japan Time)" in the options, e.g. 08:00-20:00, or leave it empty.' });
-		}
-		const quietMinutes = Number(this.getNodeParameter('quietIntervalMinutes', 60));
-		const estimate = estimateCalls(perDay, quietMinutes, activeHours, budget);
-		if (adaptive && estimate.quiet > budget) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`A Quiet Interval of ${quietMinutes} minutes alone spends ${estimate.quiet} OCCTO calls a day, more than the daily budget of ${budget}`,
-				{ description: 'Lengthen "Quiet Interval (Minutes)", narrow "Active Hours", or raise "Daily Call Budget".' },
-			);
-		}
-		if (!adaptive && perDay > budget) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`This schedule polls ${perDay} times a day, which would spend ${perDay} OCCTO calls, more than the daily budget of ${budget}`,
-				{
-					description:
-						'OCCTO allows 1000 calls a day for all your workflows together. Poll less often (e.g. every 5 minutes = 288 calls, every 15 minutes = 96) or raise "Daily Call Budget".',
-				},
-			);
-		}
-		const connection = await getOcctoConnection.call(this);
-		const extra = { certificate: connection.certificate };
-		const apiId = isSubmissions ? 'BA13B006' : 'BA13B103';
-		const now = clock.now();
-		const deferredBefore = stored.deferred ?? [];
-		if (!manual) {
-			const spent = callsToday(stored, now);
-			if (adaptive) {
-				const decision = decideCall({
-					now,
-					state: stored,
-					pending: (isSubmissions && Object.values(stored.seen ?? {}).some((value) => submissionState(value) === 'receiving')) || deferredBefore.length > 0,
-					markedAt: await readMarker(connection.state, isSubmissions ? 'registered' : 'plansChanged', connection.userId),
-					quietMs: quietMinutes * 60_000,
-					activeHours,
-					dailyBudget: budget,
-				});
-				if (!decision.call) {
-					this.logger.debug(`OCCTO Outage Plan Trigger: no call this poll (${decision.reason}); typical ${estimate.quiet}, at most ${estimate.worstCase} list calls a day`);
-					return null;
-				}
-				this.logger.debug(`OCCTO Outage Plan Trigger: calling ${apiId} (${decision.reason})`);
-			} else if (spent >= budget) {
-				// detail calls used up what the list calls left: the rest of the day waits (nothing is lost)
-				this.logger.info(`OCCTO Outage Plan Trigger: no call this poll: the Daily Call Budget of ${budget} is spent for today (Japan time)`);
+async function pollOnce(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const startedAt = Date.now(); // real time, for the lease (the adaptive clock may be moved by tests)
+	const event = this.getNodeParameter('event') as Event;
+	if (event === 'certificateExpiring') return await pollCertificateExpiry.call(this);
+	const manual = isTestRun(this);
+	const stored = this.getWorkflowStaticData('node') as Cursor;
+	const budget = this.getNodeParameter('dailyBudget', 500) as number;
+	const perDay = pollsPerDay(this.getNodeParameter('pollTimes', {}) as IDataObject);
+	const adaptive = this.getNodeParameter('pollingMode', 'everyPoll') === 'adaptive';
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const isSubmissions = event === 'submissionStatusChanged';
+	const list: TriggerList = isSubmissions ? 'submissions' : 'plans';
+	let activeHours: ActiveHours | undefined;
+	try {
+		activeHours = adaptive ? parseActiveHours(options.activeHours) : undefined;
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), (error as Error).message, { description: 'Set "Active Hours (Japan Time)" in the options, e.g. 08:00-20:00, or leave it empty.' });
+	}
+	const quietMinutes = Number(this.getNodeParameter('quietIntervalMinutes', 60));
+	const estimate = estimateCalls(perDay, quietMinutes, activeHours, budget);
+	if (adaptive && estimate.quiet > budget) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`A Quiet Interval of ${quietMinutes} minutes alone spends ${estimate.quiet} OCCTO calls a day, more than the daily budget of ${budget}`,
+			{ description: 'Lengthen "Quiet Interval (Minutes)", narrow "Active Hours", or raise "Daily Call Budget".' },
+		);
+	}
+	if (!adaptive && perDay > budget) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`This schedule polls ${perDay} times a day, which would spend ${perDay} OCCTO calls, more than the daily budget of ${budget}`,
+			{
+				description:
+					'OCCTO allows 1000 calls a day for all your workflows together. Poll less often (e.g. every 5 minutes = 288 calls, every 15 minutes = 96) or raise "Daily Call Budget".',
+			},
+		);
+	}
+	const connection = await getOcctoConnection.call(this);
+	const extra = { certificate: connection.certificate };
+	const apiId = isSubmissions ? 'BA13B006' : 'BA13B103';
+	const now = clock.now();
+	const deferredBefore = stored.deferred ?? [];
+	if (!manual) {
+		const spent = callsToday(stored, now);
+		if (adaptive) {
+			const decision = decideCall({
+				now,
+				state: stored,
+				pending: (isSubmissions && Object.values(stored.seen ?? {}).some((value) => submissionState(value) === 'receiving')) || deferredBefore.length > 0,
+				markedAt: await readMarker(connection.state, isSubmissions ? 'registered' : 'plansChanged', connection.userId),
+				quietMs: quietMinutes * 60_000,
+				activeHours,
+				dailyBudget: budget,
+			});
+			if (!decision.call) {
+				this.logger.debug(`OCCTO Outage Plan Trigger: no call this poll (${decision.reason}); typical ${estimate.quiet}, at most ${estimate.worstCase} list calls a day`);
 				return null;
 			}
-		}
-
-		// copy, then commit: the stored cursor changes only once the poll succeeded (its call count excepted)
-		const next: Cursor = { ...stored };
-		if (!manual) recordCall(next, now);
-		let succeeded = false;
-		try {
-			const result = await pollList.call(this, { list, apiId, manual, adaptive, budget, perDay, estimate, options, stored, next, now, startedAt, extra, connection });
-			if (!manual) commit(stored, next); // a test run moves nothing
-			succeeded = true;
-			return result;
-		} finally {
-			if (!succeeded && !manual) {
-				// OCCTO counts failed calls too, and so does the budget; the event cursor stays where it was
-				stored.calls = next.calls;
-				stored.lastCallAt = next.lastCallAt;
-			}
+			this.logger.debug(`OCCTO Outage Plan Trigger: calling ${apiId} (${decision.reason})`);
+		} else if (spent >= budget) {
+			// detail calls used up what the list calls left: the rest of the day waits (nothing is lost)
+			this.logger.info(`OCCTO Outage Plan Trigger: no call this poll: the Daily Call Budget of ${budget} is spent for today (Japan time)`);
+			return null;
 		}
 	}
+
+	// a failed poll keeps its call count: OCCTO counts failed calls too, and so does the budget
+	return await onCursorCopy<Cursor, INodeExecutionData[][] | null>(
+		this,
+		async (next) => {
+			if (!manual) recordCall(next, now);
+			return await pollList.call(this, { list, apiId, manual, adaptive, budget, perDay, estimate, options, stored, next, now, startedAt, extra, connection });
+		},
+		['calls', 'lastCallAt'],
+	);
 }
 
 interface PollInput {
@@ -329,12 +314,6 @@ interface PollInput {
 	startedAt: number;
 	extra: IDataObject;
 	connection: OcctoConnection;
-}
-
-/** Makes `target` (workflow static data, kept by reference) equal to `source`. */
-function commit(target: Cursor, source: Cursor): void {
-	for (const key of Object.keys(target) as Array<keyof Cursor>) if (!(key in source) || source[key] === undefined) delete target[key];
-	Object.assign(target, source);
 }
 
 async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeExecutionData[][] | null> {
@@ -365,7 +344,7 @@ async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeEx
 
 	if (manual) {
 		// a test run shows what an event looks like without moving the cursor
-		const sample = rows.slice(-3).map(normalized);
+		const sample = testRunSample(rows, 3, 'last').map(normalized);
 		// …and what these settings will spend, since the panel can only show a fixed text
 		const spend = adaptive
 			? { pollingMode: 'adaptive', quietDay: estimate.quiet, atMost: estimate.worstCase, pollsPerDay: perDay }
@@ -386,17 +365,16 @@ async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeEx
 	// plans are keyed by plan division + receipt number; submissions by receipt number
 	const keyOf = (row: IDataObject) =>
 		!isSubmissions && keyFields.planDivision !== undefined ? `${String(row[keyFields.planDivision])}/${receipt(row)}` : receipt(row);
-	const firstRun = stored.seen === undefined;
-	const seen = stored.seen ?? {};
 	const legacyKeys = !isSubmissions && stored.seenKeys !== 2; // a cursor keyed by receipt number alone
-	const before = (row: IDataObject): string | undefined => seen[keyOf(row)] ?? (legacyKeys ? seen[receipt(row)] : undefined);
-	const unchanged = (row: IDataObject) => (isSubmissions ? sameStatus(before(row), marker(row)) : before(row) === marker(row));
-	const changed = rows.filter((row) => !unchanged(row));
-	const nextSeen: Record<string, string> = {};
-	// an unchanged row keeps the value it was seen with (a decision that moved from code to name repeats nothing)
-	for (const row of rows) nextSeen[keyOf(row)] = unchanged(row) ? (before(row) as string) : marker(row);
+	// a status seen as code and now as name (or back) is the same status
+	const { changed, next: nextSeen } = diffSnapshot(stored.seen, rows, {
+		keyOf,
+		markerOf: marker,
+		...(legacyKeys ? { olderKeyOf: receipt } : {}),
+		...(isSubmissions ? { same: sameStatus } : {}),
+	});
 	if (!isSubmissions) next.seenKeys = 2;
-	if ((firstRun && options.emitExisting !== true) || !changed.length) {
+	if (onlyRemembers(this, stored.seen) || !changed.length) {
 		next.seen = nextSeen;
 		next.deferred = undefined;
 		return null;
@@ -414,16 +392,14 @@ async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeEx
 	const deadline = detailCallDeadlineMs(this);
 	const out: INodeExecutionData[] = [];
 	const deferred: string[] = [];
-	for (const row of changed) {
-		const key = keyOf(row);
-		const json: IDataObject = { ...normalized(row), previous: before(row) ?? null, ...extra };
+	for (const change of changed) {
+		const { row, key } = change;
+		const json: IDataObject = { ...normalized(row), previous: change.previous ?? null, ...extra };
 		if (needsDetails(row)) {
 			// the lease (and n8n's poll budget) must outlast the poll: no detail call that could end past it
 			if (allowance <= 0 || Date.now() - startedAt + CALL_TIMEOUT_MS > deadline) {
 				deferred.push(key);
-				const kept = before(row);
-				if (kept === undefined) delete nextSeen[key];
-				else nextSeen[key] = kept; // still looks changed next poll, with the same "previous"
+				keepUnseen(nextSeen, change);
 				continue;
 			}
 			allowance--;
@@ -453,25 +429,9 @@ async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeEx
 	if (!out.length) return null;
 	const quota = quotaOfReading(await connection.ledger.read(connection.userId)); // after any detail calls
 	for (const item of out) item.json.quota = { ...quota };
-	if (isSubmissions && changed.some((row) => !deferred.includes(keyOf(row)) && rowState(row, keyFields) === 'accepted')) {
+	if (isSubmissions && changed.some(({ row, key }) => !deferred.includes(key) && rowState(row, keyFields) === 'accepted')) {
 		// the plan list changed: an adaptive plan trigger on this user ID calls at its next poll
 		await setMarker(connection.state, 'plansChanged', connection.userId, now).catch(() => undefined);
 	}
 	return [out];
-}
-
-async function certificateExpiring(this: IPollFunctions, cursor: Cursor, manual: boolean): Promise<INodeExecutionData[][] | null> {
-	const { certificate } = await getOcctoConnection.call(this);
-	const threshold = this.getNodeParameter('daysLeft', 30) as number;
-	const today = jstDate(new Date());
-	if (certificate.daysLeft >= threshold && !manual) return null;
-	if (!manual) {
-		if (cursor.warnedOn === today) return null;
-		cursor.warnedOn = today;
-	}
-	const message =
-		certificate.daysLeft < 0
-			? `The OCCTO client certificate expired ${-certificate.daysLeft} days ago; OCCTO refuses every call until it is renewed.`
-			: `The OCCTO client certificate expires in ${certificate.daysLeft} days (${certificate.expiresAt}). Renew it with OCCTO and update the credential.`;
-	return [[{ json: { ...certificate, threshold, message } }]];
 }

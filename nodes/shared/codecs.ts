@@ -59,7 +59,8 @@ export async function zipToBase64(entries: ZipEntry[]): Promise<string> {
 	return (await zip(entries)).toString('base64');
 }
 
-const SHIFT_JIS_NAMES = new Set(['shift_jis', 'shift-jis', 'sjis', 'x-sjis', 'windows-31j', 'cp932', 'ms932', 'ms_kanji']);
+/** Every label an XML declaration may use for Shift_JIS; all of them are read as CP932, OCCTO's Shift_JIS. */
+export const SHIFT_JIS_LABELS: ReadonlySet<string> = new Set(['shift_jis', 'shift-jis', 'sjis', 'x-sjis', 'windows-31j', 'cp932', 'ms932', 'ms_kanji', 'csshiftjis']);
 
 /** The encoding named in the XML declaration, if any. */
 export function declaredEncoding(bytes: Buffer): string | undefined {
@@ -74,7 +75,7 @@ export function declaredEncoding(bytes: Buffer): string | undefined {
 export function decodeXmlBytes(bytes: Buffer): string {
 	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3).toString('utf8');
 	const declared = declaredEncoding(bytes)?.toLowerCase();
-	if (declared && SHIFT_JIS_NAMES.has(declared)) return iconv.decode(bytes, 'cp932');
+	if (declared && SHIFT_JIS_LABELS.has(declared)) return iconv.decode(bytes, 'cp932');
 	if (declared === undefined || declared === 'utf-8' || declared === 'utf8') {
 		try {
 			return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -13,7 +13,7 @@
 //   caller gets the same {statusCode, headers, body} and the same error for a 401 that stays (RefusedAfterRenewal).
 // Capabilities are detected from the helpers where they show; the n8n version decides only what cannot be seen
 // (whether `httpRequest` keeps agentOptions, whether a thrown error keeps its cause) and names the version in errors.
-// A request given an `abortSignal` is abandoned for real when it fires (nodes/shared/deadline.ts): `httpRequest`
+// A request given an `abortSignal` is abandoned for real when it fires (nodes/shared/http/deadline.ts): `httpRequest`
 // takes the signal on both lines; the legacy helper takes none, so the sockets of its call are destroyed.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
@@ -22,6 +22,8 @@ import path from 'node:path';
 
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+
+import type { HttpAnswer } from './http/answer';
 
 type Context = IExecuteFunctions | IPollFunctions;
 
@@ -118,11 +120,7 @@ export function sendsMultipartAsParts(request: object): boolean {
 	return 'uri' in request;
 }
 
-export interface HttpAnswer {
-	body: unknown;
-	headers: Record<string, string | string[] | undefined>;
-	statusCode: number;
-}
+export type { HttpAnswer };
 
 /** The legacy helper's (request-library style) form of a request: only the fields our transports use. */
 interface LegacyRequest {

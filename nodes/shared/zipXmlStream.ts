@@ -9,13 +9,11 @@ import type { AsyncFlateStreamHandler, UnzipDecoder, UnzipDecoderConstructor } f
 import { Unzip, UnzipPassThrough } from 'fflate';
 
 import type { XmlObject, ZipLimits } from './codecs';
-import { DEFAULT_ZIP_LIMITS, DecodeError, decodeBase64, decodeXmlBytes, declaredEncoding, parseXml } from './codecs';
+import { DEFAULT_ZIP_LIMITS, DecodeError, SHIFT_JIS_LABELS, decodeBase64, decodeXmlBytes, declaredEncoding, parseXml } from './codecs';
 
 /** XML bytes are decoded and parsed in slices this big, so no string holds the whole document. */
 const TEXT_SLICE = 256 * 1024;
 const YIELD_EVERY = 4 * TEXT_SLICE;
-
-const SHIFT_JIS_LABELS = new Set(['shift_jis', 'shift-jis', 'sjis', 'x-sjis', 'windows-31j', 'cp932', 'ms932', 'ms_kanji', 'csshiftjis']);
 
 /**
  * Bytes → text, chunk by chunk. The encoding is chosen from a BOM or the XML declaration in the first

@@ -4,14 +4,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { PollContext } from 'n8n-core';
-import type { Logger } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
 import type { OcctoSimulator, OcctoSimulatorOptions } from '../../simulators/occto/server';
 import { startOcctoSimulator } from '../../simulators/occto/server';
 import type { FaultProxy } from './faultProxy';
 import { startFaultProxy } from './faultProxy';
+import { coreLogger } from '../support/logger';
 
 export interface CaseFigures {
 	faults?: number;
@@ -42,15 +41,6 @@ export function serialise(value: unknown): string {
 		if (typeof item === 'bigint') return String(item);
 		return item;
 	});
-}
-
-/** n8n-core's Logger instance, the one every node context hands out. */
-function coreLogger(): Logger {
-	for (let proto: object | null = PollContext.prototype; proto; proto = Object.getPrototypeOf(proto) as object | null) {
-		const getter = Object.getOwnPropertyDescriptor(proto, 'logger')?.get;
-		if (getter) return getter.call({}) as Logger;
-	}
-	throw new Error('no logger on PollContext');
 }
 
 export class FaultSuite {
@@ -149,8 +139,6 @@ export class FaultSuite {
 		return scan;
 	}
 }
-
-export const sleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Peak RSS and heap while `work` runs (sampled every 10 ms), above what was in use before it. */
 export async function peakMemory<T>(work: () => Promise<T>): Promise<{ result: T; peakRssMb: number; peakHeapMb: number }> {

@@ -1,12 +1,11 @@
 // Load with faults: 1,000 input items into one NTT Get Status (pairedItem of every output checked, peak memory
 // reported) and 20 concurrent executions of the OCCTO node (the ledger, the simulator and the proxy agree on
 // every call, failed ones included).
-import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
 import { NttComApi } from '../../credentials/NttComApi.credentials';
 import { NttAnpi } from '../../nodes/NttAnpi/NttAnpi.node';
 import { ANPI_PATHS } from '../../nodes/NttAnpi/mapping';
-import { openLedger } from '../../nodes/OcctoOutagePlan/ledger';
+import { openLedger } from '../../nodes/OcctoOutagePlan/callLedger';
 import type { AnpiSimulator } from '../../simulators/anpi/server';
 import { startAnpiSimulator } from '../../simulators/anpi/server';
 import type { OcctoSimulator } from '../../simulators/occto/server';
@@ -15,6 +14,8 @@ import { occtoNode, occtoRunner, planList, setCallsUsed } from '../occtoRunner';
 import type { FaultProxy } from './faultProxy';
 import { startFaultProxy } from './faultProxy';
 import { FaultSuite, occtoBehindProxy, peakMemory } from './faultKit';
+import { nttCredential } from '../support/anpi';
+import { nodeOf } from '../support/nodes';
 
 jest.setTimeout(120_000);
 
@@ -39,17 +40,9 @@ describe('NTT Anpi: 1,000 input items into one Get Status', () => {
 	});
 
 	it('Limit 3 per item, 503 on 5 % of the calls (retried): 3,000 items, each paired with its input item', async () => {
-		const credential: ICredentialDataDecryptedObject = { clientId: 'sim-client', clientSecret: SECRET, host: 'custom', customUrl: proxy.url, accessToken: '', validUntil: 0 };
-		const store = new CredentialStore({ nttComApi: new NttComApi() }, { nttComApi: credential });
-		const node: INode = {
-			id: 'Status',
-			name: 'Status',
-			type: 'n8n-nodes-occto-anpi.nttAnpi',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { resource: 'safetyConfirmation', operation: 'getStatus', tid: '={{ $json.tid }}', returnAll: false, limit: 3 },
-			credentials: { nttComApi: { id: 'c', name: 'NTT' } },
-		};
+		const store = new CredentialStore({ nttComApi: new NttComApi() }, { nttComApi: nttCredential(proxy.url) });
+		const parameters = { resource: 'safetyConfirmation', operation: 'getStatus', tid: '={{ $json.tid }}', returnAll: false, limit: 3 };
+		const node = nodeOf('n8n-nodes-occto-anpi.nttAnpi', 'Status', parameters, { nttComApi: { id: 'c', name: 'NTT' } });
 		const input = Array.from({ length: 1000 }, (_, i) => ({ json: { tid: i % 2 ? '0000003' : '0000001', n: i } }));
 		proxy.setRandom({
 			rate: 0.05,

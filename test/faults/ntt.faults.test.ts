@@ -2,7 +2,7 @@
 // fault proxy in front of it), through n8n-core's real WorkflowExecute: the token endpoint failing, a token
 // refused on every call, rate limits past the retry budget, broken bodies, gateway faults, and writes that
 // lose their connection after sending. Each case counts the calls that reached the gateway.
-import type { ICredentialDataDecryptedObject, IDataObject, INode, IRun } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IRun } from 'n8n-workflow';
 
 import { NttComApi } from '../../credentials/NttComApi.credentials';
 import { ANPI_PATHS, GRANT_PATH } from '../../nodes/NttAnpi/mapping';
@@ -13,7 +13,10 @@ import { startAnpiSimulator } from '../../simulators/anpi/server';
 import { CredentialStore, chain, errorOf, outputOf, runWorkflow } from '../harness';
 import type { FaultProxy } from './faultProxy';
 import { startFaultProxy } from './faultProxy';
-import { FaultSuite, sleep } from './faultKit';
+import { FaultSuite } from './faultKit';
+import { nttCredential } from '../support/anpi';
+import { nodeOf } from '../support/nodes';
+import { sleep } from '../support/time';
 
 jest.setTimeout(60_000);
 
@@ -31,13 +34,13 @@ const create = { ...sc, operation: 'create', title: '訓練: 地震発生', text
 const faultBody = (faultstring: string, errorcode: string) => JSON.stringify({ fault: { faultstring, detail: { errorcode } } });
 
 function credential(direct = false): ICredentialDataDecryptedObject {
-	return { clientId: 'sim-client', clientSecret: SECRET, host: 'custom', customUrl: direct ? sim.url : proxy.url, accessToken: '', validUntil: 0 };
+	return nttCredential(direct ? sim.url : proxy.url);
 }
 
 /** One node run; the calls it made at the gateway (after the proxy) and through the proxy are counted. */
 async function run(parameters: IDataObject, options: { direct?: boolean } = {}) {
 	store.data.nttComApi.customUrl = options.direct ? sim.url : proxy.url;
-	const node: INode = { id: 'Anpi', name: 'Anpi', type: TYPE, typeVersion: 1, position: [0, 0], parameters: parameters as INode['parameters'], credentials: { nttComApi: { id: 'c', name: 'NTT' } } };
+	const node = nodeOf(TYPE, 'Anpi', parameters, { nttComApi: { id: 'c', name: 'NTT' } });
 	const { nodes, connections } = chain([node]);
 	const before = { sim: sim.requests.length, proxy: proxy.requests.length, tokens: sim.tokenCalls, threads: sim.threads().length };
 	const started = Date.now();

@@ -6,7 +6,7 @@ import { zipSync } from 'fflate';
 
 import { OCCTO_APIS } from '../../nodes/OcctoOutagePlan/mapping';
 import type { OcctoApiId } from '../../nodes/OcctoOutagePlan/mapping';
-import { openLedger } from '../../nodes/OcctoOutagePlan/ledger';
+import { openLedger } from '../../nodes/OcctoOutagePlan/callLedger';
 import { jstDate, nextJstMidnight } from '../../nodes/shared/japanTime';
 import type { FaultCertificates } from '../../simulators/occto/certs';
 import { issueFaultCertificates } from '../../simulators/occto/certs';

@@ -5,8 +5,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { OCCTO_APIS, RESULT_CODE_HEADER } from '../../nodes/OcctoOutagePlan/mapping';
-import { openLedger } from '../../nodes/OcctoOutagePlan/ledger';
-import { readMarker, setMarker } from '../../nodes/OcctoOutagePlan/transport/activityMarkers';
+import { openLedger } from '../../nodes/OcctoOutagePlan/callLedger';
+import { readMarker, setMarker } from '../../nodes/OcctoOutagePlan/activityMarkers';
 import type { OcctoSimulator } from '../../simulators/occto/server';
 import { errorOf } from '../harness';
 import { validPlanXml } from '../occto-fixtures';

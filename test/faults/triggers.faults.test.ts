@@ -13,12 +13,15 @@ import type { AnpiSimulator } from '../../simulators/anpi/server';
 import { startAnpiSimulator } from '../../simulators/anpi/server';
 import type { OcctoSimulator } from '../../simulators/occto/server';
 import { CredentialStore } from '../harness';
-import { badPlanXml, occtoPost, p12Tls, simulatorCredential, validPlanXml } from '../occto-fixtures';
+import { badPlanXml, registerAtSimulator, simulatorCredential, validPlanXml } from '../occto-fixtures';
 import { setCallsUsed } from '../occtoRunner';
 import { Poller } from '../pollHarness';
 import type { FaultAction, FaultProxy } from './faultProxy';
 import { seededRandom, startFaultProxy } from './faultProxy';
-import { FaultSuite, occtoBehindProxy, sleep } from './faultKit';
+import { FaultSuite, occtoBehindProxy } from './faultKit';
+import { nttCredential } from '../support/anpi';
+import { triggerNode as baseTriggerNode } from '../support/nodes';
+import { sleep } from '../support/time';
 
 jest.setTimeout(120_000);
 
@@ -27,9 +30,8 @@ const every5Minutes = { item: [{ mode: 'everyX', value: 5, unit: 'minutes' }] };
 const POLLS_A_DAY = 288;
 const SECRET = 'sim-secret-not-real';
 
-function triggerNode(type: string, parameters: IDataObject, credentials: INode['credentials']): INode {
-	return { id: `t-${type}`, name: 'Trigger', type, typeVersion: 1, position: [0, 0], parameters: { pollTimes: every5Minutes, ...parameters } as INode['parameters'], credentials };
-}
+const triggerNode = (type: string, parameters: IDataObject, credentials: INode['credentials']): INode =>
+	baseTriggerNode(type, { pollTimes: every5Minutes, ...parameters }, credentials, { id: `t-${type}` });
 
 /** Polls, keeping what each emitted (a failed poll emits nothing) and what it threw. */
 async function pollOnce(poller: Poller, emitted: IDataObject[]): Promise<string | undefined> {
@@ -79,12 +81,7 @@ describe('OCCTO Outage Plan Trigger', () => {
 		sim.setCallCount('U0000001', 0);
 		store = new CredentialStore({ occtoWebApi: new OcctoWebApi() }, { occtoWebApi: simulatorCredential(sim, { baseUrl: proxy.url }) });
 	});
-	const register = async (xml: string) => {
-		const answer = await occtoPost(sim.url, 'BA13B101', { userid: 'U0000001', password: 'sim-password-1' }, p12Tls(sim.certs, sim.certs.clientP12Base64), {
-			file: { field: 'file', fileName: 'plan.xml', data: Buffer.from(xml) },
-		});
-		return /<OCCTO_RECEPTION_NO>(\d+)</.exec(answer.body.toString('latin1'))![1];
-	};
+	const register = async (xml: string) => await registerAtSimulator(sim, xml);
 	const poller = () =>
 		new Poller(
 			triggerNode('n8n-nodes-occto-anpi.occtoOutagePlanTrigger', { event: 'submissionStatusChanged', pollingMode: 'everyPoll', options: { fetchErrorDetails: true } }, { occtoWebApi: { id: '1', name: 'OCCTO' } }),
@@ -181,7 +178,7 @@ describe('NTT Anpi Trigger', () => {
 		proxy.clear();
 		store = new CredentialStore(
 			{ nttComApi: new NttComApi() },
-			{ nttComApi: { clientId: 'sim-client', clientSecret: SECRET, host: 'custom', customUrl: proxy.url, accessToken: '', validUntil: 0 } },
+			{ nttComApi: nttCredential(proxy.url) },
 		);
 	});
 	const poller = (timeout = 5) =>

@@ -7,6 +7,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 
 import type { SharedState } from '../../shared/state';
 import { isQueueMode, openQueueState } from '../../shared/state';
+import { TOKEN_RENEW_MARGIN_MS } from '../mapping';
 
 export interface CachedToken {
 	accessToken: string;
@@ -16,8 +17,6 @@ export interface CachedToken {
 /** A renewal that has not finished within this is taken over by the next process that needs a token. */
 const RENEWAL_LOCK_MS = 15_000;
 const WAIT_STEP_MS = 100;
-/** Tokens this close to expiry are renewed rather than shared. */
-const RENEW_MARGIN_MS = 60_000;
 
 function sealer(key: string) {
 	const secret = createHash('sha256').update(`ntt-token-cache:${key}`).digest();
@@ -69,7 +68,7 @@ export async function sharedToken(
 	const usable = async () => {
 		const stored = await state.get(key).catch(() => undefined);
 		const token = stored ? open(stored) : undefined;
-		return token && token.accessToken !== refused && token.validUntil - RENEW_MARGIN_MS > Date.now() ? token : undefined;
+		return token && token.accessToken !== refused && token.validUntil - TOKEN_RENEW_MARGIN_MS > Date.now() ? token : undefined;
 	};
 	const shared = await usable();
 	if (shared) return shared;

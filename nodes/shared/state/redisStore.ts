@@ -6,6 +6,7 @@
 import { Cluster, Redis } from 'ioredis';
 import type { ClusterNode, RedisOptions } from 'ioredis';
 
+import { redact } from '../execution';
 import type { CounterKey, CounterRule, SharedCounter, SharedState, SharedStore } from './types';
 import { checkCounterName, checkRule, checkWholeNumber, StoreUnavailableError } from './types';
 
@@ -63,14 +64,9 @@ const px = (ttlMs: number) => Math.max(1, Math.ceil(ttlMs));
 /** One client per connection target per process, shared by every node execution. */
 const clients = new Map<string, Promise<Connection>>();
 
-function scrub(text: string, target: RedisTarget): string {
-	const password = target.options.password;
-	return password && password.length >= 3 ? text.split(password).join('[redacted]') : text;
-}
-
 function unreachable(target: RedisTarget, reason: string): StoreUnavailableError {
 	return new StoreUnavailableError(
-		`Cannot use the Redis for ${target.subject} at ${target.label}: ${scrub(reason, target)}`,
+		`Cannot use the Redis for ${target.subject} at ${target.label}: ${redact(reason, [target.options.password])}`,
 		target.hint,
 		'redis',
 	);

@@ -1,5 +1,5 @@
 // Fields, validation and output shaping shared by the safety-confirmation operations.
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toJstDigits } from '../../../shared/japanTime';
@@ -168,17 +168,23 @@ export const optionsCollection = (extra: INodeProperties[] = []): INodePropertie
 	options: [...extra, ...waitOptions, usageWarningOption],
 });
 
-/** Timeout and deadline of this item's calls; the deadline counts from the start of the node's run. */
-export function callLimits(this: IExecuteFunctions, itemIndex: number): CallLimits {
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+/** The Timeout (Seconds) option in milliseconds, checked (the node's and the trigger's Options). */
+export function readTimeoutMs(node: INode, options: IDataObject, itemIndex?: number): number {
 	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_SECONDS);
-	const deadline = Number(options.executionDeadline ?? DEFAULT_DEADLINE_MINUTES);
 	if (!Number.isFinite(timeout) || timeout <= 0) {
-		throw new NodeOperationError(this.getNode(), `"Timeout (Seconds)" must be a positive number, got ${String(options.timeout)}`, {
-			itemIndex,
+		throw new NodeOperationError(node, `"Timeout (Seconds)" must be a positive number, got ${String(options.timeout)}`, {
+			...(itemIndex === undefined ? {} : { itemIndex }),
 			description: `Set it to the seconds one call may wait, e.g. ${DEFAULT_TIMEOUT_SECONDS}.`,
 		});
 	}
+	return timeout * 1000;
+}
+
+/** Timeout and deadline of this item's calls; the deadline counts from the start of the node's run. */
+export function callLimits(this: IExecuteFunctions, itemIndex: number): CallLimits {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const timeoutMs = readTimeoutMs(this.getNode(), options, itemIndex);
+	const deadline = Number(options.executionDeadline ?? DEFAULT_DEADLINE_MINUTES);
 	if (!Number.isFinite(deadline) || deadline <= 0) {
 		throw new NodeOperationError(this.getNode(), `"Execution Deadline (Minutes)" must be a positive number, got ${String(options.executionDeadline)}`, {
 			itemIndex,
@@ -187,7 +193,7 @@ export function callLimits(this: IExecuteFunctions, itemIndex: number): CallLimi
 	}
 	const deadlineMs = deadline * 60_000;
 	return {
-		timeoutMs: timeout * 1000,
+		timeoutMs,
 		deadlineAt: runStartedAt(this) + deadlineMs,
 		deadlineLabel: `Execution Deadline (${formatMinutes(deadlineMs)})`,
 	};

@@ -1,9 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { returnAllAndLimit } from '../../../shared/descriptions';
 import { ANPI_PATHS, ENUMS, LIMITS } from '../../mapping';
 import { forEachPage } from '../../transport';
+import type { CallLimits } from '../../transport/limits';
 import { callLimits, items, optionsCollection, readLimit, usageOf } from './common';
 
 const properties: INodeProperties[] = [
@@ -34,6 +35,28 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['safetyConfirmation'], operation: ['getMany'] } }, properties);
 
+/** Walks the pages of the round list (Get Many and the trigger's round events). */
+export async function forEachThreadPage(
+	this: IExecuteFunctions | IPollFunctions,
+	call: { itemIndex: number; limits: CallLimits; wanted: number },
+	onPage: (threads: IDataObject[], answer: IDataObject) => void,
+): Promise<void> {
+	const { itemIndex, limits, wanted } = call;
+	await forEachPage.call(
+		this,
+		(offset, limit) => ({ operation: 'list', method: 'GET', path: ANPI_PATHS.list, qs: { offset, limit }, idempotent: true, itemIndex, limits }),
+		'thrdiList',
+		LIMITS.listPage,
+		wanted,
+		onPage,
+	);
+}
+
+/** The round's state by name (open, completed, aborted). */
+export function threadStateOf(thread: IDataObject): string | null {
+	return ENUMS.endflg[String(thread.endflg)] ?? null;
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const wanted = readLimit.call(this, itemIndex);
 	const state = (this.getNodeParameter('filters', itemIndex, {}) as IDataObject).state as string | undefined;
@@ -42,12 +65,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	let usage = { useCount: 0, contractCount: 0 };
 	let last: IDataObject = {};
 	// with a state filter the API's pages are filtered here, so keep paging until enough rows match
-	await forEachPage.call(
+	await forEachThreadPage.call(
 		this,
-		(offset, limit) => ({ operation: 'list', method: 'GET', path: ANPI_PATHS.list, qs: { offset, limit }, idempotent: true, itemIndex, limits }),
-		'thrdiList',
-		LIMITS.listPage,
-		state === undefined ? wanted : Number.POSITIVE_INFINITY,
+		{ itemIndex, limits, wanted: state === undefined ? wanted : Number.POSITIVE_INFINITY },
 		(page, answer) => {
 			last = answer;
 			for (const thread of page) {
@@ -60,7 +80,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	return items(
 		rows.map((thread) => ({
 			...thread,
-			state: ENUMS.endflg[String(thread.endflg)] ?? null,
+			state: threadStateOf(thread),
 			drill: String(thread.trngflg) === '1',
 			...usage,
 		})),

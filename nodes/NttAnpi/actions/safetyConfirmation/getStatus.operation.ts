@@ -1,9 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { returnAllAndLimit } from '../../../shared/descriptions';
 import { ANPI_PATHS, ENUMS, LIMITS, NO_VALUE } from '../../mapping';
 import { forEachPage } from '../../transport';
+import type { CallLimits } from '../../transport/limits';
 import {
 	callLimits,
 	items,
@@ -59,6 +60,46 @@ interface Question {
 
 const noValue = (value: unknown) => (NO_VALUE.has(value) ? null : value);
 
+/** The status call's body: the round (none: the open one), the filters, then the answers per question. */
+export function statusBody(tid: string | undefined, filters: IDataObject, questions: Array<{ questnum: number; ansList: string[] }> = [], questkbn?: string): IDataObject {
+	const body: IDataObject = { ...(tid ? { tid } : {}), ...filters };
+	for (const question of questions) body[`ansList${question.questnum}`] = question.ansList;
+	if (questions.length) body.questkbn = questkbn;
+	return body;
+}
+
+/** Walks the status pages of `body` (Get Status and the trigger's New Answers). */
+export async function forEachStatusPage(
+	this: IExecuteFunctions | IPollFunctions,
+	body: IDataObject,
+	call: { itemIndex: number; limits: CallLimits; wanted: number },
+	onPage: (rows: IDataObject[], answer: IDataObject) => void,
+): Promise<void> {
+	const { itemIndex, limits, wanted } = call;
+	await forEachPage.call(
+		this,
+		(offset, limit) => ({ operation: 'status', method: 'POST', path: ANPI_PATHS.status, body: { ...body, offset, limit }, idempotent: true, itemIndex, limits }),
+		'thrddList',
+		LIMITS.statusPage,
+		wanted,
+		onPage,
+	);
+}
+
+/** The round a status answer is about. */
+export function threadOf(answer: IDataObject): IDataObject {
+	return { tid: answer.tid, title: answer.title, strdate: answer.strdate };
+}
+
+export function answerStateOf(row: IDataObject): string | null {
+	return ENUMS.ansstatus[String(row.ansstatus)] ?? null;
+}
+
+/** One person's row after its round's fields, simplified or as it came. */
+export function personRow(thread: IDataObject, row: IDataObject, simplified: boolean): IDataObject {
+	return copyRow({ ...thread }, row, simplified);
+}
+
 /** Writes the row into `out` (simplified or as it came): one object per person, not a copy of a copy. */
 function copyRow(out: IDataObject, row: IDataObject, simplified: boolean): IDataObject {
 	if (!simplified) return Object.assign(out, row);
@@ -66,7 +107,7 @@ function copyRow(out: IDataObject, row: IDataObject, simplified: boolean): IData
 		const value = row[key];
 		out[key] = Array.isArray(value) ? value.map((v) => (typeof v === 'object' ? v : noValue(v))) : (noValue(value) as IDataObject[keyof IDataObject]);
 	}
-	out.answerState = ENUMS.ansstatus[String(row.ansstatus)] ?? null;
+	out.answerState = answerStateOf(row);
 	out.sendState = ENUMS.sendstatus[String(row.sendstatus)] ?? null;
 	out.answerDevice = ENUMS.regdevice[String(row.regdevice)] ?? null;
 	return out;
@@ -92,10 +133,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const output = this.getNodeParameter('output', itemIndex, 'people') as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const simplified = options.simplify !== false;
-	const body: IDataObject = { ...(tid ? { tid } : {}), ...readTargetFilters.call(this, itemIndex) };
+	const filters = readTargetFilters.call(this, itemIndex);
 	const questions = readQuestions.call(this, itemIndex);
-	for (const question of questions) body[`ansList${question.questnum}`] = question.ansList;
-	if (questions.length) body.questkbn = this.getNodeParameter('questkbn', itemIndex, '0') as string;
+	const questkbn = questions.length ? (this.getNodeParameter('questkbn', itemIndex, '0') as string) : undefined;
+	const body = statusBody(tid, filters, questions, questkbn);
 	const limits = callLimits.call(this, itemIndex);
 
 	const people: IDataObject[] = [];
@@ -105,12 +146,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	let header: IDataObject = {};
 	let questList: Question[] = [];
 	let total = 0;
-	await forEachPage.call(
+	await forEachStatusPage.call(
 		this,
-		(offset, limit) => ({ operation: 'status', method: 'POST', path: ANPI_PATHS.status, body: { ...body, offset, limit }, idempotent: true, itemIndex, limits }),
-		'thrddList',
-		LIMITS.statusPage,
-		wanted,
+		body,
+		{ itemIndex, limits, wanted },
 		(rows, answer) => {
 			header = answer;
 			questList = (answer.questList as unknown as Question[]) ?? questList;
@@ -134,7 +173,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		},
 	);
 	const usage = usageOf.call(this, header, itemIndex);
-	const thread = { tid: header.tid, title: header.title, strdate: header.strdate };
+	const thread = threadOf(header);
 	if (output === 'summary') {
 		return items(
 			[{ ...thread, people: total, searchTotal: header.searchTotal, byAnswerState, byQuestion, ...usage }],
@@ -143,7 +182,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const out: INodeExecutionData[] = new Array(people.length);
 	for (let i = 0; i < people.length; i++) {
-		const json = copyRow({ ...thread }, people[i], simplified);
+		const json = personRow(thread, people[i], simplified);
 		if (joined.length) json.answers = joined[i];
 		out[i] = { json: Object.assign(json, usage), pairedItem: { item: itemIndex } };
 		people[i] = undefined as unknown as IDataObject; // the parsed row can go as soon as its item exists

@@ -6,7 +6,7 @@ import { DecodeError, encodeXml } from '../../../shared/codecs';
 import { jstSecond } from '../../../shared/japanTime';
 import { callOcctoList, getOcctoConnection } from '../../transport';
 import type { OcctoConnection } from '../../transport';
-import { setMarker } from '../../transport/activityMarkers';
+import { setMarker } from '../../activityMarkers';
 import { MAY_HAVE_REGISTERED, mayHaveSubmitted, maybeSubmitted } from '../../transport/submissionOutcome';
 import { schemaOptions } from '../../validation/schemaSource';
 import { callOptionsCollection, readOptions, toItems } from '../common';

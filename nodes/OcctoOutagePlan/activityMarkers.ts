@@ -1,7 +1,7 @@
 // Marks in the shared store (the same one as the call ledger) that tell adaptive triggers something may
 // have changed at OCCTO: a plan was registered through this package (in any workflow, on any worker), or a
 // submission was accepted and so the plan list changed. Per OCCTO user ID; kept two days.
-import { clock } from '../../shared/clock';
+import { clock } from '../shared/clock';
 import type { SharedState } from './callLedger';
 
 export type ActivityMarker = 'registered' | 'plansChanged';

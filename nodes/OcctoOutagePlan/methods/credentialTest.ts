@@ -9,13 +9,17 @@ import type {
 
 import { DEFAULT_ZIP_LIMITS, DecodeError } from '../../shared/codecs';
 import { ListShapeError } from '../../shared/listShape';
-import { DAILY_CALL_LIMIT, DEFAULT_BASE_URL, OCCTO_APIS, RESULT_CODE_MEANINGS, RESULT_CODES } from '../mapping';
-import { authenticateOcctoRequest, credentialSecrets } from './authenticate';
-import type { RawResponse } from './index';
-import { apiLabel, classifyNetworkFailure, fixFor, judgeAnswer, NETWORK_FAILURE_FIX, networkFailureMessage } from './index';
-import { readListAnswer } from './listAnswer';
-import { LedgerUnavailableError, openCallLedger } from './callLedger';
-import { readWireSettings } from './wireSettings';
+import { DAILY_CALL_LIMIT, OCCTO_APIS, RESULT_CODE_MEANINGS, RESULT_CODES } from '../mapping';
+import type { HttpAnswer } from '../../shared/http/answer';
+import { bodyBytes } from '../../shared/http/answer';
+import type { RawResponse } from '../transport/answer';
+import { judgeAnswer } from '../transport/answer';
+import { authenticateOcctoRequest, credentialSecrets } from '../transport/authenticate';
+import { LedgerUnavailableError, openCallLedger } from '../transport/callLedger';
+import { occtoBaseUrlOf } from '../transport/connection';
+import { apiLabel, classifyNetworkFailure, fixFor, NETWORK_FAILURE_FIX, networkFailureMessage } from '../transport/errors';
+import { readListAnswer } from '../transport/listAnswer';
+import { readWireSettings } from '../transport/wireSettings';
 
 const API = 'BA13B006';
 const TEST_TIMEOUT_MS = 30_000;
@@ -31,7 +35,7 @@ export async function testOcctoCredential(
 	if (!userId) return error('The credential has no User ID. Fill in "User ID".');
 	let wire;
 	let request;
-	const baseUrl = String(data.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const baseUrl = occtoBaseUrlOf(data);
 	const path = (data.overridePaths === true && String(data[`path${API}`] ?? '').trim()) || OCCTO_APIS[API].defaultPath;
 	try {
 		// everything local first: a wrong passphrase or a bad setting costs no call
@@ -69,8 +73,8 @@ export async function testOcctoCredential(
 			simple: false,
 			followRedirect: false,
 			timeout: TEST_TIMEOUT_MS,
-		})) as { body: Buffer | string; headers: RawResponse['headers']; statusCode: number };
-		response = { body: Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body ?? ''), headers: answer.headers ?? {}, statusCode: answer.statusCode };
+		})) as HttpAnswer<Buffer | string>;
+		response = { body: bodyBytes(answer.body), headers: answer.headers ?? {}, statusCode: answer.statusCode };
 	} catch (failure) {
 		const network = classifyNetworkFailure(failure, API, secrets);
 		const lead = network.kind === 'clientCertificateRefused' || network.kind === 'closed' ? 'Certificate refused: ' : '';

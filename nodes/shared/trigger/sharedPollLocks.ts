@@ -3,8 +3,8 @@
 // Outside queue mode there is one process and the in-memory lock of pollGuard.ts is enough.
 import { randomUUID } from 'node:crypto';
 
-import type { SharedState } from './state';
-import { openQueueState } from './state';
+import type { SharedState } from '../state';
+import { openQueueState } from '../state';
 import type { PollLockStore } from './pollGuard';
 import { setPollLockStore } from './pollGuard';
 

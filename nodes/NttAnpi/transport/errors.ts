@@ -1,0 +1,144 @@
+// NTT Com API failures as n8n errors: the deadline, a call without an answer (and whether a write may have
+// been carried out), the API's own errors and the gateway's faults.
+import type { IDataObject } from 'n8n-workflow';
+
+import { apiError, excerpt } from '../../shared/execution';
+import type { RefusedAfterRenewal } from '../../shared/n8nLine';
+import { API_NAMES_JA } from '../mapping';
+import type { NoAnswer } from './answer';
+import { parseBody } from './answer';
+import type { AnpiContext } from './connection';
+import { formatMinutes } from './limits';
+import type { AnpiCall, AnpiOperation } from './request';
+
+/** What to do after a Create, Send or Complete that may have been carried out without us knowing. */
+const CHECK_BEFORE_REPEATING = 'check Get Many / Get Status before repeating it';
+
+/** The operation as the node panel names it, next to the API's Japanese name in every error. */
+const OPERATION_NAMES: Record<AnpiOperation, string> = {
+	create: 'Create',
+	list: 'Get Many',
+	status: 'Get Status',
+	send: 'Send',
+	complete: 'Complete',
+};
+
+export function operationLabel(operation: AnpiOperation): string {
+	return `${OPERATION_NAMES[operation]} (${API_NAMES_JA[operation]})`;
+}
+
+/** A 2xx whose body is not JSON. */
+export function notJsonError(ctx: AnpiContext, call: AnpiCall, status: number, text: string) {
+	const apiName = API_NAMES_JA[call.operation];
+	return apiError(ctx, {
+		itemIndex: call.itemIndex,
+		httpCode: String(status),
+		// a write that got a 2xx was taken by the gateway, even if its answer cannot be read
+		message: `NTT Com API gateway error: ${apiName} answered HTTP ${status} without a JSON body${call.idempotent ? '' : ` and may have been sent: ${CHECK_BEFORE_REPEATING}`}`,
+		description: text ? `The answer began: "${excerpt(text)}"` : 'The answer was empty. Try again later.',
+	});
+}
+
+export function deadlineError(ctx: AnpiContext, call: AnpiCall, label: string, attempts: number, cutShort: boolean) {
+	const { limits, progress } = call;
+	const tried = attempts ? ` (${attempts} attempt${attempts === 1 ? '' : 's'})` : '';
+	if (progress && progress.pages > 0) {
+		return apiError(ctx, {
+			itemIndex: call.itemIndex,
+			message: `${label} stopped at the ${limits.deadlineLabel} after reading ${progress.pages} page${progress.pages === 1 ? '' : 's'} (${progress.rows} rows): the list is incomplete, so nothing was passed on`,
+			description: deadlineAdvice(call),
+		});
+	}
+	const maybeSent = !call.idempotent && cutShort;
+	return apiError(ctx, {
+		itemIndex: call.itemIndex,
+		message: maybeSent
+			? `${label} was cut off by the ${limits.deadlineLabel} and may have been sent: ${CHECK_BEFORE_REPEATING}`
+			: `${label} stopped at the ${limits.deadlineLabel}${tried}${call.idempotent ? '' : '; nothing was sent'}${progress ? ' before the first page was read' : ''}`,
+		description: deadlineAdvice(call),
+	});
+}
+
+function deadlineAdvice(call: AnpiCall): string {
+	const paging = call.progress ? ' For long lists use a Limit instead of Return All.' : '';
+	return `The NTT Com API gateway is answering slowly. Raise the deadline in the node options, or try again later.${paging}`;
+}
+
+export function noAnswerError(ctx: AnpiContext, call: AnpiCall, label: string, failure: NoAnswer, attempts: number) {
+	const { itemIndex } = call;
+	const seconds = formatMinutes(call.limits.timeoutMs);
+	if (failure.kind === 'unauthorized') {
+		const { json } = parseBody((failure.error as RefusedAfterRenewal).answer.body);
+		const fault = (json?.fault as { faultstring?: string } | undefined)?.faultstring;
+		return apiError(ctx, {
+			itemIndex,
+			httpCode: '401',
+			message: `NTT Com API gateway error (HTTP 401) on ${API_NAMES_JA[call.operation]}: ${fault ?? 'access token refused'}`,
+			description: 'The token was renewed once and still refused. Check that the Client ID has access to the 安否確認 API and that the API Host is right.',
+		});
+	}
+	if (failure.kind === 'credential') {
+		return apiError(ctx, {
+			itemIndex,
+			message: failure.reason,
+			description: 'Open the NTT Com API credential and check Client ID, Client Secret and API Host.',
+		});
+	}
+	const what = failure.kind === 'timeout' ? `timed out (no answer within ${seconds})` : `failed (${failure.reason})`;
+	if (!call.idempotent && (failure.kind === 'timeout' || failure.kind === 'reset' || failure.kind === 'other')) {
+		return apiError(ctx, {
+			itemIndex,
+			message: `${label} ${what} and may have been sent: ${CHECK_BEFORE_REPEATING}`,
+			description: 'The request reached the gateway but no answer came back. It was not retried, so that nothing is created or sent twice.',
+		});
+	}
+	if (failure.kind === 'timeout' || failure.kind === 'reset') {
+		return apiError(ctx, {
+			itemIndex,
+			message: `${label} ${what} after ${attempts} attempt${attempts === 1 ? '' : 's'}`,
+			description: `The NTT Com API gateway accepted the call but did not answer${attempts > 1 ? '; it was tried again with pauses in between' : ''}. Raise "Timeout (Seconds)" in the node options, or try again later.`,
+		});
+	}
+	return apiError(ctx, {
+		itemIndex,
+		message: `Could not reach the NTT Com API gateway for ${label} (${failure.reason})`,
+		description: 'Check the API Host and your network or proxy. Nothing was sent and nothing was retried.',
+	});
+}
+
+/** A non-2xx answer: the API's own error, the gateway's fault, or whatever else came back. */
+export function answerError(ctx: AnpiContext, status: number, json: IDataObject | undefined, text: string, call: AnpiCall) {
+	const label = API_NAMES_JA[call.operation]; // the gateway's and API's own errors name the API, as before
+	const { itemIndex } = call;
+	if (json && typeof json.errorCode === 'string') {
+		const details = Array.isArray(json.errorDetails) ? (json.errorDetails as unknown[]).map(String) : [];
+		return apiError(ctx, {
+			itemIndex,
+			httpCode: String(status),
+			apiCode: json.errorCode,
+			message: `${label} failed: ${json.errorCode} ${String(json.errorMessage ?? '')}`.trim(),
+			description: details.length ? `Details: ${details.join(' / ')}` : 'The API gave no details.',
+		});
+	}
+	const fault = json?.fault as { faultstring?: string; detail?: { errorcode?: string } } | undefined;
+	const busy = status === 429 || status === 503;
+	const busyAdvice = busy
+		? ` The gateway is busy or limiting the rate; ${call.idempotent ? 'reads were retried a few times' : 'it refused the call, which was not retried'}. Try again later.`
+		: '';
+	const http = status === 429 ? 'HTTP 429, rate limit' : `HTTP ${status}`; // 429 named in the message, not only in the advice
+	if (fault) {
+		return apiError(ctx, {
+			itemIndex,
+			httpCode: String(status),
+			apiCode: fault.detail?.errorcode,
+			message: `NTT Com API gateway error (${http}) on ${label}: ${fault.faultstring ?? 'no reason given'}`,
+			description: `Gateway code: ${fault.detail?.errorcode ?? 'none'}.${busyAdvice}`,
+		});
+	}
+	return apiError(ctx, {
+		itemIndex,
+		httpCode: String(status),
+		message: `NTT Com API gateway error (${http}) on ${label}${text ? '' : ': empty answer'}`,
+		description: `${text ? `The answer began: "${excerpt(text)}".` : 'The gateway sent no body.'}${busyAdvice}`,
+	});
+}
