@@ -41,8 +41,7 @@ before(async () => {
 			type: NODE_TYPES.anpiTrigger,
 			typeVersion: 1,
 			position: [0, 0],
-			// every 15 seconds (a custom cron with seconds): the same polls as every minute, four times sooner
-			parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: '*/15 * * * * *' }] }, event: 'newAnswers', tid: '', emitExisting: false, options: { timeout: 10 } },
+			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'newAnswers', tid: '', emitExisting: false, options: { timeout: 10 } },
 			credentials: { nttComApi: { id: 'anpiSimulator001', name: 'NTT Anpi simulator' } },
 		},
 		recordNode('rounds-record', collector, '={{ JSON.stringify({ tid: $json.tid, usrcd: $json.usrcd }) }}'),
