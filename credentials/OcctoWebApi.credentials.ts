@@ -9,6 +9,7 @@ import type {
 
 import { DEFAULT_BASE_URL, OCCTO_APIS, QUOTA_EXCEEDED_TEXT, WIRE_DEFAULTS } from '../nodes/OcctoOutagePlan/mapping';
 import { authenticateOcctoRequest } from '../nodes/OcctoOutagePlan/transport/authenticate';
+import { requiredPlanValuesProperty } from '../nodes/OcctoOutagePlan/transport/wireSettings';
 
 const pathOverrides: INodeProperties[] = Object.values(OCCTO_APIS).map((api) => ({
 	displayName: `Path of ${api.id} (${api.nameJa})`,
@@ -84,16 +85,11 @@ const advancedSettings: INodeProperties[] = [
 		description:
 			'Extra OCCTO element → output field mappings, one per line (ELEMENT = fieldName). Known names such as OCCTO_RECEPTION_NO and STAT are mapped already; unknown elements keep their own names.',
 	}),
-	advanced({
-		displayName: 'Required Plan Values',
-		name: 'requiredPlanValues',
-		type: 'string',
-		typeOptions: { rows: 3 },
-		default: '',
-		placeholder: 'JPMGRP/JPMGH/JPC11 = 3AS1',
-		description:
+	advanced(
+		requiredPlanValuesProperty(
 			'Where OCCTO\'s specification puts the business protocol (BPID版 3A, 副機関コード S1, 情報区分コード 0001) in a plan, one element per line: ELEMENT = value, or a path from the root. Validate and Register then refuse plans that differ (errors) instead of only warning about the node\'s assumed header layout.',
-	}),
+		),
+	),
 ];
 
 export class OcctoWebApi implements ICredentialType {

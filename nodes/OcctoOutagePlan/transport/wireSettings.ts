@@ -1,7 +1,7 @@
 // The wire assumptions a user can change in the credential's Advanced Settings (result-code header, success
 // and quota codes, message header, register file part, list roots, row and field names), read and checked
 // once per run. Defaults come from mapping.ts.
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeProperties } from 'n8n-workflow';
 
 import { KNOWN_ROW_ELEMENTS, ROW_FIELDS, WIRE_DEFAULTS } from '../mapping';
 import type { ListShapeSettings } from '../../shared/listShape';
@@ -71,6 +71,19 @@ function parseFieldNames(text: string): Map<string, string> {
 		names.set(match[1], match[2]);
 	}
 	return names;
+}
+
+/** The "Required Plan Values" field: in the credential (Register) and, with its own wording, in Validate's options. */
+export function requiredPlanValuesProperty(description: string): INodeProperties {
+	return {
+		displayName: 'Required Plan Values',
+		name: 'requiredPlanValues',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		placeholder: 'JPMGRP/JPMGH/JPC11 = 3AS1',
+		description,
+	};
 }
 
 /** "ELEMENT = value" or "PATH/TO/ELEMENT = value" lines: what Validate and Register enforce as errors. */

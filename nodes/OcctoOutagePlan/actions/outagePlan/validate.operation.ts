@@ -3,23 +3,16 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { XmlEncoding } from '../../../shared/codecs';
 import { CREDENTIAL_TYPE } from '../../transport';
-import { WireSettingError, parseRequiredPlanValues, readWireSettings } from '../../transport/wireSettings';
+import { WireSettingError, parseRequiredPlanValues, readWireSettings, requiredPlanValuesProperty } from '../../transport/wireSettings';
 import type { PlanValidation, RequiredPlanValue } from '../../validation';
 import { basisLabel, describeProblems, summarize, validatePlan } from '../../validation';
 import { readPlanSchema, schemaError, schemaOptions } from '../../validation/schemaSource';
 import { planSourceProperties, readPlanXml } from './planSource';
 
 /** Validate's copy of the credential's setting (Validate runs without a credential). */
-const requiredPlanValuesOption: INodeProperties = {
-	displayName: 'Required Plan Values',
-	name: 'requiredPlanValues',
-	type: 'string',
-	typeOptions: { rows: 3 },
-	default: '',
-	placeholder: 'JPMGRP/JPMGH/JPC11 = 3AS1',
-	description:
-		'Where OCCTO\'s specification puts the business protocol in a plan, one element per line: ELEMENT = value, or a path from the root. Differences are then errors instead of warnings about the node\'s assumed header layout. Register takes the same setting from the credential\'s Advanced Settings.',
-};
+const requiredPlanValuesOption = requiredPlanValuesProperty(
+	'Where OCCTO\'s specification puts the business protocol in a plan, one element per line: ELEMENT = value, or a path from the root. Differences are then errors instead of warnings about the node\'s assumed header layout. Register takes the same setting from the credential\'s Advanced Settings.',
+);
 
 const properties: INodeProperties[] = [
 	{
