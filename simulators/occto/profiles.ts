@@ -38,23 +38,25 @@ export interface OcctoProfile {
 
 const ALT_PREFIX = '/webapi/v2/sgtk';
 
-export const OCCTO_PROFILES: Record<OcctoProfileName, OcctoProfile> = {
-	standard: {
-		name: 'standard',
-		paths: Object.fromEntries(Object.values(OCCTO_APIS).map((api) => [api.id, api.defaultPath])) as Record<OcctoApiId, string>,
-		rows: {
-			plans: { row: OUTAGE_PLAN_ROW },
-			submissions: { row: SUBMISSION_ROW },
-			errors: { row: ERROR_DETAIL_ROW },
-			receipt: { row: REGISTER_ANSWER.row },
-		},
-		resultCodeHeader: RESULT_CODE_HEADER,
-		quotaExceededCode: RESULT_CODES.quotaExceeded,
-		filePart: PARAM.file,
-		wrapBase64: false,
-		dataDescriptors: false,
-		lenientPaths: true,
+const STANDARD: OcctoProfile = {
+	name: 'standard',
+	paths: Object.fromEntries(Object.values(OCCTO_APIS).map((api) => [api.id, api.defaultPath])) as Record<OcctoApiId, string>,
+	rows: {
+		plans: { row: OUTAGE_PLAN_ROW },
+		submissions: { row: SUBMISSION_ROW },
+		errors: { row: ERROR_DETAIL_ROW },
+		receipt: { row: REGISTER_ANSWER.row },
 	},
+	resultCodeHeader: RESULT_CODE_HEADER,
+	quotaExceededCode: RESULT_CODES.quotaExceeded,
+	filePart: PARAM.file,
+	wrapBase64: false,
+	dataDescriptors: false,
+	lenientPaths: true,
+};
+
+export const OCCTO_PROFILES: Record<OcctoProfileName, OcctoProfile> = {
+	standard: STANDARD,
 	alt: {
 		name: 'alt',
 		paths: {
@@ -81,20 +83,8 @@ export const OCCTO_PROFILES: Record<OcctoProfileName, OcctoProfile> = {
 	// number, status code and name, submitted and last-updated times), which the triggers must find by content
 	// with no Field Names configured
 	renamed: {
+		...STANDARD,
 		name: 'renamed',
-		paths: Object.fromEntries(Object.values(OCCTO_APIS).map((api) => [api.id, api.defaultPath])) as Record<OcctoApiId, string>,
-		rows: {
-			plans: { row: OUTAGE_PLAN_ROW },
-			submissions: { row: SUBMISSION_ROW },
-			errors: { row: ERROR_DETAIL_ROW },
-			receipt: { row: REGISTER_ANSWER.row },
-		},
-		resultCodeHeader: RESULT_CODE_HEADER,
-		quotaExceededCode: RESULT_CODES.quotaExceeded,
-		filePart: PARAM.file,
-		wrapBase64: false,
-		dataDescriptors: false,
-		lenientPaths: true,
 		listFieldNames: {
 			OCCTO_RECEPTION_NO: 'UKETSUKE_NO',
 			STAT: 'JOTAI_CD',
