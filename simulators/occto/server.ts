@@ -1,6 +1,8 @@
 // OCCTO 作業停止計画 WebAPI simulator: a real HTTPS server on 127.0.0.1 that requires a client certificate,
 // following the contract in shared/specs/occto-outage-plan.md and the wire facts in
-// nodes/OcctoOutagePlan/mapping.ts (the same file the node uses, so both change together).
+// nodes/OcctoOutagePlan/mapping.ts (the same file the node uses, so both change together). What OCCTO answers
+// comes from the package's responder (nodes/OcctoOutagePlan/sandbox/responder.ts, the Sandbox's too); this
+// file adds the wire: TLS with a client certificate, login, the daily count, wire profiles, faults, admin.
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -10,29 +12,16 @@ import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
 
-import * as iconv from 'iconv-lite';
 import JSZip from 'jszip';
 
-import type { XmlEncoding, XmlObject } from '../../nodes/shared/codecs';
-import { DecodeError, buildXml, decodeXmlBytes, encodeXml, encodeXmlZipBase64, hasXmlPath, parseXml } from '../../nodes/shared/codecs';
-import { fromJstDigits, jstDate, jstSecond } from '../../nodes/shared/japanTime';
+import type { XmlEncoding } from '../../nodes/shared/codecs';
+import { buildXml, encodeXml, encodeXmlZipBase64 } from '../../nodes/shared/codecs';
+import type { HttpAnswer } from '../../nodes/shared/http/answer';
+import { jstDate } from '../../nodes/shared/japanTime';
+import { MemoryBook } from '../../nodes/shared/sandbox/book';
 import type { OcctoApiId } from '../../nodes/OcctoOutagePlan/mapping';
-import {
-	DAILY_CALL_LIMIT,
-	ENVELOPE,
-	LIST_ROOT,
-	OCCTO_APIS,
-	OUTAGE_PLAN_ROW,
-	PARAM,
-	PLAN_DIVISION_ELEMENT,
-	QUOTA_EXCEEDED_TEXT,
-	RECEPTION_NO_PATTERN,
-	REGISTER_ANSWER,
-	REQUIRED_BODY_CODES,
-	REQUIRED_ENVELOPE_PATHS,
-	RESULT_CODES,
-	SUBMISSION_STATUS,
-} from '../../nodes/OcctoOutagePlan/mapping';
+import { DAILY_CALL_LIMIT, LIST_ROOT, OCCTO_APIS, OUTAGE_PLAN_ROW, PARAM, QUOTA_EXCEEDED_TEXT, RESULT_CODES, SUBMISSION_STATUS } from '../../nodes/OcctoOutagePlan/mapping';
+import { OcctoResponder, answerEncodingFor, answerFileName, emptyOcctoBook, statusAt, wireAnswer } from '../../nodes/OcctoOutagePlan/sandbox/responder';
 import type { OcctoSimulatorCerts } from './certs';
 import { loadOrCreateCerts } from './certs';
 import type { OcctoProfile, OcctoProfileName } from './profiles';
@@ -78,30 +67,7 @@ export interface OcctoSimulator {
 	close(): Promise<void>;
 }
 
-interface Submission {
-	receptionNo: string;
-	userId: string;
-	fileName: string;
-	planDivision: string;
-	xml: string;
-	status: { code: string; name: string };
-	submittedAt: Date;
-	updatedAt: Date;
-	errors: Array<{ code: string; message: string; element: string }>;
-}
-
 const DEFAULT_USERS = { U0000001: 'sim-password-1', U0000002: 'sim-password-2' };
-const FACILITIES = ['○○発電所1号機', '△△水力発電所2号機', '髙﨑変電所 1号変圧器', '□□火力発電所3号機', '北港連系線'];
-const WORKS = ['定期点検', '設備更新工事', '保護リレー試験', '送電線張替え'];
-
-class BadRequest extends Error {
-	constructor(
-		readonly code: string,
-		message: string,
-	) {
-		super(message);
-	}
-}
 
 function parseForm(body: Buffer): Record<string, string> {
 	return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
@@ -130,12 +96,6 @@ function parseMultipart(body: Buffer, boundary: string): { fields: Record<string
 		start = next;
 	}
 	return { fields, files };
-}
-
-function planBody(document: XmlObject): Record<string, unknown> {
-	const group = (document[ENVELOPE.root] as XmlObject)[ENVELOPE.group] as XmlObject;
-	const body = group[ENVELOPE.body];
-	return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
 }
 
 /**
@@ -185,18 +145,6 @@ async function zipBombBase64(): Promise<string> {
 	return await zipBombCache;
 }
 
-/** Shift_JIS unless the text holds characters Shift_JIS cannot carry (a plan uploaded as UTF-8): then UTF-8. */
-function answerEncodingFor(xml: string, preferred: XmlEncoding): XmlEncoding {
-	if (preferred === 'UTF-8') return preferred;
-	try {
-		encodeXml(xml, preferred);
-		return preferred;
-	} catch (error) {
-		if (error instanceof DecodeError) return 'UTF-8';
-		throw error;
-	}
-}
-
 const FAULTS: readonly OcctoFault[] = ['html503', 'slow', 'reset', 'truncatedBase64', 'corruptZip', 'zipBomb', 'utf8Answer', 'resetAfterRegister'];
 
 export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): Promise<OcctoSimulator> {
@@ -209,19 +157,26 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 	const encoding: XmlEncoding = options.encoding ?? 'Shift_JIS';
 	const profile = OCCTO_PROFILES[options.profile ?? 'standard'];
 	const calls = new Map<string, { day: string; count: number }>();
-	const submissions: Submission[] = [];
+	const book = new MemoryBook(emptyOcctoBook());
 	const requests: OcctoSimulator['requests'] = [];
-	const timers = new Set<NodeJS.Timeout>();
 	let clock: Date | undefined;
 	let fault: OcctoFault | undefined;
 	let faultDelayMs = 5000;
 	const answerOverrides = new Map<OcctoApiId, string>();
 	const answerCache = new Map<string, string>();
-	/** Bumped whenever a submission is added or changes, so cached list answers are never stale. */
-	let stateVersion = 0;
-	let nextReceptionNo = 1000000001;
 	let answerSerial = 0;
 	const now = () => clock ?? new Date();
+	// OCCTO's answers come from the package's own responder (the Sandbox's too); this file adds the wire around it
+	const responder = new OcctoResponder(book, {
+		statusDelayMs,
+		seedPlans,
+		clock: now,
+		rows: profile.rows,
+		listFieldNames: profile.listFieldNames,
+	});
+	/** Changes whenever a submission is added or settles, so cached list answers are never stale. */
+	const bookVersion = () =>
+		`${book.state.submissions.length}:${book.state.submissions.filter((s) => statusAt(s, now(), statusDelayMs) !== SUBMISSION_STATUS.receiving).length}`;
 
 	const countFor = (userId: string) => {
 		const day = jstDate(now());
@@ -233,207 +188,23 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		return entry;
 	};
 
-	const seededPlan = (index: number) => {
-		const submitted = new Date(Date.UTC(2026, 0, 5) + index * 3_600_000);
-		return {
-			PLAN_DIVISION: String((index % 4) + 1),
-			OCCTO_RECEPTION_NO: String(2000000001 + index),
-			PLAN_NM: `${FACILITIES[index % FACILITIES.length]} ${WORKS[index % WORKS.length]} 第${index + 1}回`,
-			STAT: SUBMISSION_STATUS.accepted.code,
-			STAT_NM: SUBMISSION_STATUS.accepted.name,
-			SBMIT_DAYTIME: jstSecond(submitted),
-			LAST_UPD_DAYTIME: jstSecond(new Date(submitted.getTime() + 600_000)),
-		};
-	};
-
-	const seededPlanXml = (row: ReturnType<typeof seededPlan>) =>
-		buildXml({
-			[ENVELOPE.root]: {
-				[ENVELOPE.group]: {
-					[ENVELOPE.header]: { JPC03: '3A', JPC11: '3AS1', JPC21: `SEED${row.OCCTO_RECEPTION_NO}` },
-					[ENVELOPE.body]: {
-						JP00002: '0001',
-						JP06110: 'S0001',
-						JP06111: '試験電力株式会社',
-						JP06358: 'OCCTO',
-						JP06116: row.SBMIT_DAYTIME.slice(0, 8),
-						[PLAN_DIVISION_ELEMENT]: row.PLAN_DIVISION,
-						OUTAGE_ITEM: { FACILITY_NM: row.PLAN_NM, STR_DATE: row.SBMIT_DAYTIME.slice(0, 8) },
-					},
-				},
-			},
-		});
-
-	const inRange = (digits: string, form: Record<string, string>) => {
-		const day = digits.slice(0, 8);
-		if (form[PARAM.from] && day < form[PARAM.from]) return false;
-		if (form[PARAM.to] && day > form[PARAM.to]) return false;
-		return true;
-	};
-
-	const checkDates = (form: Record<string, string>) => {
-		for (const name of [PARAM.from, PARAM.to]) {
-			if (form[name] !== undefined && form[name] !== '' && !fromJstDigits(form[name])) {
-				throw new BadRequest(RESULT_CODES.parameterError, `パラメータ ${name} の形式が不正です (YYYYMMDD)`);
-			}
-		}
-	};
-
-	const checkReceptionNo = (receptionNo: string) => {
-		if (!RECEPTION_NO_PATTERN.test(receptionNo)) {
-			throw new BadRequest(RESULT_CODES.parameterError, `パラメータ ${PARAM.receptionNo} の形式が不正です (10桁の数字)`);
-		}
-	};
-
-	const listXml = (list: keyof OcctoProfile['rows'], listRows: object[]) => {
-		const { row, wrapper } = profile.rows[list];
-		const names = list === 'plans' || list === 'submissions' ? profile.listFieldNames : undefined;
-		const rows = names ? listRows.map((r) => Object.fromEntries(Object.entries(r).map(([name, value]) => [names[name] ?? name, value]))) : listRows;
-		if (!rows.length) return buildXml({ [LIST_ROOT]: '' });
-		return buildXml({ [LIST_ROOT]: wrapper ? { [wrapper]: { [row]: rows } } : { [row]: rows } });
-	};
-
-	const validate = (submission: Submission) => {
-		const document = parseXml(submission.xml);
-		const body = planBody(document);
-		for (const code of REQUIRED_BODY_CODES) {
-			if (body[code] === undefined || body[code] === '') {
-				submission.errors.push({ code: 'E0101', message: `必須項目(${code})が設定されていません`, element: code });
-			}
-		}
-		const target = body.JP06116;
-		if (target !== undefined && (typeof target !== 'string' || !/^\d{8}$/.test(target) || !fromJstDigits(target))) {
-			submission.errors.push({ code: 'E0201', message: '対象年月日(JP06116)の日付が不正です', element: 'JP06116' });
-		}
-		submission.status = submission.errors.length ? SUBMISSION_STATUS.error : SUBMISSION_STATUS.accepted;
-		submission.updatedAt = now();
-		stateVersion++;
-	};
-
-	const handlers: Record<OcctoApiId, (form: Record<string, string>, userId: string, file?: Buffer) => Promise<string> | string> = {
-		BA13B101: (_form, userId, file) => {
-			if (!file) throw new BadRequest(RESULT_CODES.parameterError, `パラメータ ${PARAM.file} (作業停止計画XML) がありません`);
-			let xml: string;
-			let document: XmlObject;
-			try {
-				xml = decodeXmlBytes(file);
-				document = parseXml(xml);
-			} catch (error) {
-				throw new BadRequest(RESULT_CODES.xmlValidationError, `XMLの形式が不正です: ${(error as Error).message}`);
-			}
-			const missing = REQUIRED_ENVELOPE_PATHS.filter((p) => !hasXmlPath(document, p));
-			if (missing.length) throw new BadRequest(RESULT_CODES.xmlValidationError, `XMLに必須の要素がありません: ${missing.join(', ')}`);
-			const body = planBody(document);
-			const submission: Submission = {
-				receptionNo: String(nextReceptionNo++),
-				userId,
-				fileName: `${userId}_${jstSecond(now())}.xml`,
-				planDivision: typeof body[PLAN_DIVISION_ELEMENT] === 'string' ? (body[PLAN_DIVISION_ELEMENT] as string) : '1',
-				xml,
-				status: SUBMISSION_STATUS.receiving,
-				submittedAt: now(),
-				updatedAt: now(),
-				errors: [],
-			};
-			submissions.push(submission);
-			stateVersion++;
-			const timer = setTimeout(() => {
-				timers.delete(timer);
-				validate(submission);
-			}, statusDelayMs);
-			timers.add(timer);
-			return buildXml({
-				[REGISTER_ANSWER.root]: {
-					[profile.rows.receipt.row]: {
-						OCCTO_RECEPTION_NO: submission.receptionNo,
-						PLAN_DIVISION: submission.planDivision,
-						STAT: submission.status.code,
-						STAT_NM: submission.status.name,
-					},
-				},
-			});
-		},
-		BA13B006: (form, userId) => {
-			checkDates(form);
-			const rows = submissions
-				.filter((s) => s.userId === userId && inRange(jstSecond(s.submittedAt), form))
-				.map((s) => ({
-					OCCTO_RECEPTION_NO: s.receptionNo,
-					FILE_NM: s.fileName,
-					STAT: s.status.code,
-					STAT_NM: s.status.name,
-					SBMIT_DAYTIME: jstSecond(s.submittedAt),
-					LAST_UPD_DAYTIME: jstSecond(s.updatedAt),
-				}));
-			return listXml('submissions', rows);
-		},
-		BA13B007: (form, userId) => {
-			const receptionNo = form[PARAM.receptionNo];
-			if (!receptionNo) throw new BadRequest(RESULT_CODES.parameterError, `パラメータ ${PARAM.receptionNo} がありません`);
-			checkReceptionNo(receptionNo);
-			const submission = submissions.find((s) => s.receptionNo === receptionNo && s.userId === userId);
-			if (!submission) throw new BadRequest(RESULT_CODES.notFound, `受付番号 ${receptionNo} の提出ファイルはありません`);
-			if (submission.status !== SUBMISSION_STATUS.error) {
-				throw new BadRequest(RESULT_CODES.notFound, `受付番号 ${receptionNo} は提出エラーではないため、受信確認メッセージはありません`);
-			}
-			return listXml(
-				'errors',
-				submission.errors.map((e) => ({ OCCTO_RECEPTION_NO: receptionNo, ERR_CD: e.code, ERR_MSG: e.message, ERR_ELEM: e.element })),
-			);
-		},
-		BA13B103: (form, userId) => {
-			checkDates(form);
-			const rows: object[] = [];
-			for (let i = 0; i < seedPlans; i++) {
-				const row = seededPlan(i);
-				if ((!form[PARAM.planDivision] || row.PLAN_DIVISION === form[PARAM.planDivision]) && inRange(row.SBMIT_DAYTIME, form)) rows.push(row);
-			}
-			for (const s of submissions) {
-				if (s.userId !== userId || s.status !== SUBMISSION_STATUS.accepted) continue;
-				if (form[PARAM.planDivision] && s.planDivision !== form[PARAM.planDivision]) continue;
-				if (!inRange(jstSecond(s.submittedAt), form)) continue;
-				rows.push({
-					PLAN_DIVISION: s.planDivision,
-					OCCTO_RECEPTION_NO: s.receptionNo,
-					PLAN_NM: s.fileName,
-					STAT: s.status.code,
-					STAT_NM: s.status.name,
-					SBMIT_DAYTIME: jstSecond(s.submittedAt),
-					LAST_UPD_DAYTIME: jstSecond(s.updatedAt),
-				});
-			}
-			return listXml('plans', rows);
-		},
-		BA13B102: (form, userId) => {
-			const division = form[PARAM.planDivision];
-			const receptionNo = form[PARAM.receptionNo];
-			if (!division || !receptionNo) {
-				throw new BadRequest(RESULT_CODES.parameterError, `パラメータ ${PARAM.planDivision} と ${PARAM.receptionNo} は必須です`);
-			}
-			checkReceptionNo(receptionNo);
-			const submission = submissions.find(
-				(s) => s.receptionNo === receptionNo && s.userId === userId && s.planDivision === division && s.status === SUBMISSION_STATUS.accepted,
-			);
-			if (submission) return submission.xml.replace(/^\s*<\?xml[^>]*\?>\s*/, '');
-			const index = Number(receptionNo) - 2000000001;
-			if (Number.isInteger(index) && index >= 0 && index < seedPlans) {
-				const row = seededPlan(index);
-				if (row.PLAN_DIVISION === division) return seededPlanXml(row);
-			}
-			throw new BadRequest(RESULT_CODES.notFound, `計画区分 ${division} 受付番号 ${receptionNo} の作業停止計画はありません`);
-		},
-	};
-
 	const apiFor = (urlPath: string): OcctoApiId | undefined => {
 		const clean = urlPath.split('?')[0].replace(/\/+$/, '');
 		const api = Object.values(OCCTO_APIS).find((a) => profile.paths[a.id] === clean || (profile.lenientPaths && clean.endsWith(`/${a.id}`)));
 		return api?.id;
 	};
 
-	const sendError = (res: http.ServerResponse, code: string, message: string) => {
-		res.writeHead(200, { [profile.resultCodeHeader]: code, 'content-type': 'text/plain; charset=Shift_JIS' });
-		res.end(iconv.encode(message, 'cp932'));
+	const write = (res: http.ServerResponse, answer: HttpAnswer<Buffer>) => {
+		res.writeHead(answer.statusCode, answer.headers as http.OutgoingHttpHeaders);
+		res.end(answer.body);
 	};
+	const wireOptions = (apiId: OcctoApiId, preferred: XmlEncoding) => ({
+		resultCodeHeader: profile.resultCodeHeader,
+		encoding: preferred,
+		fileName: answerFileName(apiId, now(), ++answerSerial),
+	});
+	const sendError = async (res: http.ServerResponse, code: string, message: string) =>
+		write(res, await wireAnswer('BA13B006', { resultCode: code, message }, wireOptions('BA13B006', encoding)));
 
 	const html = (res: http.ServerResponse, status: number, title: string) => {
 		res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
@@ -477,7 +248,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		// a large seeded list takes seconds to build and zip: the same question with nothing changed gets the same answer
 		const cacheKey =
 			OCCTO_APIS[apiId].answersZip && !fault && !answerOverrides.has(apiId) && apiId !== 'BA13B007'
-				? `${apiId}|${userId}|${JSON.stringify(form)}|${stateVersion}|${jstDate(now())}`
+				? `${apiId}|${userId}|${JSON.stringify(form)}|${bookVersion()}|${jstDate(now())}`
 				: undefined;
 		const cached = cacheKey ? answerCache.get(cacheKey) : undefined;
 		if (cached) {
@@ -485,26 +256,24 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 			return res.end(cached);
 		}
 		let xml: string;
-		try {
-			xml = answerOverrides.get(apiId) ?? (await handlers[apiId](form, userId, file));
-		} catch (error) {
-			if (error instanceof BadRequest) return sendError(res, error.code, error.message);
-			return sendError(res, RESULT_CODES.systemError, 'システムエラーが発生しました');
+		const override = answerOverrides.get(apiId);
+		if (override !== undefined) xml = override;
+		else {
+			const reply = await responder.answer({ apiId, form, file, userId });
+			if (!('xml' in reply)) return await sendError(res, reply.resultCode, reply.message);
+			xml = reply.xml;
 		}
 		if (fault === 'resetAfterRegister' && apiId === 'BA13B101') return req.socket.destroy();
-		const answerEncoding: XmlEncoding = answerEncodingFor(xml, fault === 'utf8Answer' ? 'UTF-8' : encoding);
-		if (!OCCTO_APIS[apiId].answersZip) {
-			res.writeHead(200, { [profile.resultCodeHeader]: RESULT_CODES.ok, 'content-type': `application/xml; charset=${answerEncoding}` });
-			return res.end(encodeXml(xml, answerEncoding));
-		}
+		const preferred: XmlEncoding = fault === 'utf8Answer' ? 'UTF-8' : encoding;
+		if (!OCCTO_APIS[apiId].answersZip) return write(res, await wireAnswer(apiId, { resultCode: RESULT_CODES.ok, xml }, wireOptions(apiId, preferred)));
 		let base64: string;
 		if (fault === 'zipBomb') base64 = await zipBombBase64();
 		else if (fault === 'corruptZip') base64 = Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(64, 0x5a)]).toString('base64');
 		else {
-			const fileName = `${apiId}_${jstDate(now())}_${String(++answerSerial).padStart(6, '0')}.xml`;
+			const options = wireOptions(apiId, preferred);
 			base64 = profile.dataDescriptors
-				? await streamedZipBase64(fileName, encodeXml(xml, answerEncoding))
-				: await encodeXmlZipBase64(fileName, xml, answerEncoding);
+				? await streamedZipBase64(options.fileName, encodeXml(xml, answerEncodingFor(xml, preferred)))
+				: (await wireAnswer(apiId, { resultCode: RESULT_CODES.ok, xml }, options)).body.toString('latin1');
 			if (fault === 'truncatedBase64') base64 = base64.slice(0, Math.floor(base64.length / 2) + 1);
 		}
 		if (profile.wrapBase64) base64 = base64.replace(/.{76}/g, '$&\r\n');
@@ -520,7 +289,7 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 		{ key: certs.serverKeyPem, cert: certs.serverCertPem, ca: [certs.caPem], requestCert: true, rejectUnauthorized: true },
 		(req, res) => {
 			handle(req, res).catch(() => {
-				if (!res.headersSent) sendError(res, RESULT_CODES.systemError, 'システムエラーが発生しました');
+				if (!res.headersSent) sendError(res, RESULT_CODES.systemError, 'システムエラーが発生しました').catch(() => res.end());
 				else res.end();
 			});
 		},
@@ -548,10 +317,9 @@ export async function startOcctoSimulator(options: OcctoSimulatorOptions = {}): 
 			if (xml === undefined) answerOverrides.delete(apiId);
 			else answerOverrides.set(apiId, xml);
 		},
-		submissions: () => submissions.map((s) => ({ receptionNo: s.receptionNo, status: s.status.name })),
+		submissions: () => book.state.submissions.map((s) => ({ receptionNo: s.receptionNo, status: statusAt(s, now(), statusDelayMs).name })),
 		close: async () => {
 			if (ownCertDir) rmSync(ownCertDir, { recursive: true, force: true });
-			for (const timer of timers) clearTimeout(timer);
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 			if (admin) {
