@@ -1,13 +1,7 @@
-import type {
-	IAuthenticate,
-	ICredentialDataDecryptedObject,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
-	Icon,
-} from 'n8n-workflow';
+import type { IAuthenticate, ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties, Icon } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL, OCCTO_APIS, QUOTA_EXCEEDED_TEXT, WIRE_DEFAULTS } from '../nodes/OcctoOutagePlan/mapping';
+import { environmentProperty, productionOnly, sandboxOnly } from '../nodes/shared/sandbox/environment';
 import { authenticateOcctoRequest } from '../nodes/OcctoOutagePlan/transport/authenticate';
 import { requiredPlanValuesProperty } from '../nodes/OcctoOutagePlan/transport/wireSettings';
 
@@ -29,7 +23,7 @@ const advancedSettings: INodeProperties[] = [
 		name: 'resultCodeHeader',
 		type: 'string',
 		default: WIRE_DEFAULTS.resultCodeHeader,
-		description: 'HTTP response header that carries OCCTO\'s result code (looked up ignoring upper/lower case)',
+		description: "HTTP response header that carries OCCTO's result code (looked up ignoring upper/lower case)",
 	}),
 	advanced({
 		displayName: 'Success Codes',
@@ -87,9 +81,119 @@ const advancedSettings: INodeProperties[] = [
 	}),
 	advanced(
 		requiredPlanValuesProperty(
-			'Where OCCTO\'s specification puts the business protocol (BPID版 3A, 副機関コード S1, 情報区分コード 0001) in a plan, one element per line: ELEMENT = value, or a path from the root. Validate and Register then refuse plans that differ (errors) instead of only warning about the node\'s assumed header layout.',
+			"Where OCCTO's specification puts the business protocol (BPID版 3A, 副機関コード S1, 情報区分コード 0001) in a plan, one element per line: ELEMENT = value, or a path from the root. Validate and Register then refuse plans that differ (errors) instead of only warning about the node's assumed header layout.",
 		),
 	),
+];
+
+/** What only a production credential asks for: login, certificate, where OCCTO is. */
+const productionFields: INodeProperties[] = [
+	{
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'Your OCCTO WebAPI user ID (ユーザID). The daily limit of 1000 calls is counted per user ID.',
+	},
+	{
+		displayName: 'Password',
+		name: 'password',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		required: true,
+		description: 'Your OCCTO WebAPI password (パスワード), sent as a request parameter over mutual TLS',
+	},
+	{
+		displayName: 'Certificate Format',
+		name: 'bundleFormat',
+		type: 'options',
+		options: [
+			{ name: 'PKCS#12 (.P12 / .Pfx) as Base64', value: 'pkcs12' },
+			{ name: 'PEM Certificate and Private Key', value: 'pem' },
+		],
+		default: 'pkcs12',
+		description: 'OCCTO issues client certificates as PKCS#12 files with a passphrase; PEM works after conversion',
+	},
+	{
+		displayName: 'PKCS#12 Certificate (Base64)',
+		name: 'pfxBase64',
+		type: 'string',
+		typeOptions: { password: true, rows: 4 },
+		default: '',
+		displayOptions: { show: { bundleFormat: ['pkcs12'] } },
+		description:
+			'The .p12/.pfx file as Base64 text. Windows PowerShell: [Convert]::ToBase64String([IO.File]::ReadAllBytes("C:\\path\\cert.p12")) | Set-Clipboard. Linux: base64 -w0 cert.p12. macOS: base64 -i cert.p12.',
+	},
+	{
+		displayName: 'Certificate Passphrase',
+		name: 'pfxPassphrase',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		displayOptions: { show: { bundleFormat: ['pkcs12'] } },
+		description: 'The passphrase the PKCS#12 file was exported with',
+	},
+	{
+		displayName: 'Client Certificate (PEM)',
+		name: 'certificatePem',
+		type: 'string',
+		default: '',
+		placeholder: '-----BEGIN CERTIFICATE-----',
+		typeOptions: { password: true, rows: 5 },
+		displayOptions: { show: { bundleFormat: ['pem'] } },
+	},
+	{
+		displayName: 'Private Key (PEM)',
+		name: 'privateKeyPem',
+		type: 'string',
+		typeOptions: { password: true, rows: 5 },
+		default: '',
+		placeholder: '-----BEGIN PRIVATE KEY-----',
+		displayOptions: { show: { bundleFormat: ['pem'] } },
+	},
+	{
+		displayName: 'Private Key Passphrase',
+		name: 'privateKeyPassphrase',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		displayOptions: { show: { bundleFormat: ['pem'] } },
+		description: 'Only when the private key is encrypted',
+	},
+	{
+		displayName: 'CA Certificate(s) of the Server (PEM)',
+		name: 'caPem',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		description:
+			"Optional. Only needed when OCCTO's server certificate is not signed by a CA your system trusts (or to pin one). Several PEM blocks may be pasted.",
+	},
+	{
+		displayName: 'Ignore TLS Errors (Insecure)',
+		name: 'ignoreTlsErrors',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether to skip verifying OCCTO's server certificate. WARNING: only for testing; anyone in the network path could read your password and outage plans.",
+	},
+	{
+		displayName: 'Base URL',
+		name: 'baseUrl',
+		type: 'string',
+		default: DEFAULT_BASE_URL,
+		description: 'OCCTO WebAPI host. Change it for a test environment or a simulator.',
+	},
+	{
+		displayName: 'Override API Paths',
+		name: 'overridePaths',
+		type: 'boolean',
+		default: false,
+		description: "Whether to set the path of each API yourself (the defaults are assumptions until OCCTO's 「WebAPI仕様書（作業停止計画）」 confirms them)",
+	},
+	...pathOverrides,
 ];
 
 export class OcctoWebApi implements ICredentialType {
@@ -103,113 +207,18 @@ export class OcctoWebApi implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-occto-anpi/n8n-nodes-occto-anpi/blob/main/docs/occto-outage-plan.md#occto-webapi-credential';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'User ID',
-			name: 'userId',
-			type: 'string',
+		environmentProperty(
+			'OCCTO WebAPI',
+			'Answered inside n8n by a built-in OCCTO stand-in: no certificate, no password, no network. Build and run every flow before OCCTO issues your certificate.',
+		),
+		sandboxOnly({
+			displayName:
+				'Sandbox: calls are answered inside n8n, as OCCTO would answer, and are counted in a sandbox ledger of their own (user SANDBOX). A registered plan is 受付中 for 2 minutes, then 受付完了 — or 提出エラー with error details when its 対象年月日 (JP06116) is not a real date (e.g. 20260230) or a required code (JP00002, JP06110, JP06358) is missing. Every item carries sandbox: true.',
+			name: 'sandboxNotice',
+			type: 'notice',
 			default: '',
-			required: true,
-			description: 'Your OCCTO WebAPI user ID (ユーザID). The daily limit of 1000 calls is counted per user ID.',
-		},
-		{
-			displayName: 'Password',
-			name: 'password',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'Your OCCTO WebAPI password (パスワード), sent as a request parameter over mutual TLS',
-		},
-		{
-			displayName: 'Certificate Format',
-			name: 'bundleFormat',
-			type: 'options',
-			options: [
-				{ name: 'PKCS#12 (.P12 / .Pfx) as Base64', value: 'pkcs12' },
-				{ name: 'PEM Certificate and Private Key', value: 'pem' },
-			],
-			default: 'pkcs12',
-			description: 'OCCTO issues client certificates as PKCS#12 files with a passphrase; PEM works after conversion',
-		},
-		{
-			displayName: 'PKCS#12 Certificate (Base64)',
-			name: 'pfxBase64',
-			type: 'string',
-			typeOptions: { password: true, rows: 4 },
-			default: '',
-			displayOptions: { show: { bundleFormat: ['pkcs12'] } },
-			description:
-				'The .p12/.pfx file as Base64 text. Windows PowerShell: [Convert]::ToBase64String([IO.File]::ReadAllBytes("C:\\path\\cert.p12")) | Set-Clipboard. Linux: base64 -w0 cert.p12. macOS: base64 -i cert.p12.',
-		},
-		{
-			displayName: 'Certificate Passphrase',
-			name: 'pfxPassphrase',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			displayOptions: { show: { bundleFormat: ['pkcs12'] } },
-			description: 'The passphrase the PKCS#12 file was exported with',
-		},
-		{
-			displayName: 'Client Certificate (PEM)',
-			name: 'certificatePem',
-			type: 'string',
-			default: '',
-			placeholder: '-----BEGIN CERTIFICATE-----',
-			typeOptions: { password: true, rows: 5 },
-			displayOptions: { show: { bundleFormat: ['pem'] } },
-		},
-		{
-			displayName: 'Private Key (PEM)',
-			name: 'privateKeyPem',
-			type: 'string',
-			typeOptions: { password: true, rows: 5 },
-			default: '',
-			placeholder: '-----BEGIN PRIVATE KEY-----',
-			displayOptions: { show: { bundleFormat: ['pem'] } },
-		},
-		{
-			displayName: 'Private Key Passphrase',
-			name: 'privateKeyPassphrase',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			displayOptions: { show: { bundleFormat: ['pem'] } },
-			description: 'Only when the private key is encrypted',
-		},
-		{
-			displayName: 'CA Certificate(s) of the Server (PEM)',
-			name: 'caPem',
-			type: 'string',
-			typeOptions: { rows: 4 },
-			default: '',
-			description:
-				"Optional. Only needed when OCCTO's server certificate is not signed by a CA your system trusts (or to pin one). Several PEM blocks may be pasted.",
-		},
-		{
-			displayName: 'Ignore TLS Errors (Insecure)',
-			name: 'ignoreTlsErrors',
-			type: 'boolean',
-			default: false,
-			description:
-				"Whether to skip verifying OCCTO's server certificate. WARNING: only for testing; anyone in the network path could read your password and outage plans.",
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: DEFAULT_BASE_URL,
-			description: 'OCCTO WebAPI host. Change it for a test environment or a simulator.',
-		},
-		{
-			displayName: 'Override API Paths',
-			name: 'overridePaths',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to set the path of each API yourself (the defaults are assumptions until OCCTO\'s 「WebAPI仕様書（作業停止計画）」 confirms them)',
-		},
-		...pathOverrides,
+		}),
+		...productionFields.map(productionOnly),
 		{
 			displayName: 'Call Ledger',
 			name: 'ledger',
@@ -247,20 +256,17 @@ export class OcctoWebApi implements ICredentialType {
 				"Whether to change how OCCTO's answers are read. The defaults follow our reading of OCCTO's WebAPI; change them only when OCCTO's 「WebAPI仕様書（作業停止計画）」 says otherwise.",
 		},
 		...advancedSettings,
-		{
-			displayName:
-				'Testing this credential calls 作業停止計画受付ファイル一覧取得 (BA13B006) once and so spends one of the 1000 OCCTO API calls of the day.',
+		productionOnly({
+			displayName: 'Testing this credential calls 作業停止計画受付ファイル一覧取得 (BA13B006) once and so spends one of the 1000 OCCTO API calls of the day.',
 			name: 'testNotice',
 			type: 'notice',
 			default: '',
-		},
+		}),
 	];
 
 	// Mutual TLS and the login parameters go on every request; the password is added here only.
-	authenticate: IAuthenticate = async (
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> => authenticateOcctoRequest(credentials, requestOptions);
+	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> =>
+		authenticateOcctoRequest(credentials, requestOptions);
 
 	// No `test` request here: n8n would prefer it, and a request test cannot read OCCTO's result-code header.
 	// The nodes' methods.credentialTest (testedBy) calls BA13B006 through our own transport instead.

@@ -3,6 +3,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { markSandboxRun, usesSandbox } from './sandbox/environment';
+
 export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
 export async function executePerItem(this: IExecuteFunctions, operation: ItemOperation): Promise<INodeExecutionData[]> {
@@ -84,6 +86,7 @@ export function apiError(
 export async function routeToOperation(
 	this: IExecuteFunctions,
 	operations: Record<string, Record<string, { execute: ItemOperation }>>,
+	sandbox?: { credentialType: string; service: string },
 ): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
@@ -91,5 +94,7 @@ export async function routeToOperation(
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
-	return [await executePerItem.call(this, handler.execute)];
+	const items = await executePerItem.call(this, handler.execute);
+	if (sandbox && (await usesSandbox(this, sandbox.credentialType))) markSandboxRun(this, items, sandbox.service);
+	return [items];
 }

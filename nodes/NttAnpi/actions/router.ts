@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../shared/execution';
 import { routeToOperation } from '../../shared/execution';
+import { CREDENTIAL_TYPE } from '../transport/connection';
 import { runStartedAt } from '../transport/limits';
 import type { NttAnpiType } from './node.type';
 import * as safetyConfirmation from './safetyConfirmation';
@@ -18,5 +19,5 @@ const operations: { [R in NttAnpiType['resource']]: Record<string, { execute: It
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	runStartedAt(this); // the Execution Deadline counts from here, for all items together
-	return await routeToOperation.call(this, operations);
+	return await routeToOperation.call(this, operations, { credentialType: CREDENTIAL_TYPE, service: 'NTT Com' });
 }

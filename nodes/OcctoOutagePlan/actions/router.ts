@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ItemOperation } from '../../shared/execution';
 import { routeToOperation } from '../../shared/execution';
+import { CREDENTIAL_TYPE } from '../transport/connection';
 import type { OcctoOutagePlanType } from './node.type';
 import * as callQuota from './callQuota';
 import * as outagePlan from './outagePlan';
@@ -14,5 +15,5 @@ const operations: { [R in OcctoOutagePlanType['resource']]: Record<string, { exe
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await routeToOperation.call(this, operations);
+	return await routeToOperation.call(this, operations, { credentialType: CREDENTIAL_TYPE, service: 'OCCTO' });
 }

@@ -81,12 +81,12 @@ class StoreLedger implements CallLedger {
 export async function openLedger(
 	setting: LedgerSetting,
 	env: NodeJS.ProcessEnv = process.env,
-	options: LedgerOptions & { argv?: string[] } = {},
+	options: LedgerOptions & { argv?: string[]; counter?: string } = {},
 ): Promise<OpenedLedger> {
 	const clock = options.clock ?? (() => new Date());
 	const store = await openSharedStore(setting, env, { folder: LEDGER_FOLDER, wording: WORDING, clock, argv: options.argv });
 	const fallbackReason =
 		store.fallbackReason &&
 		`No shared store for the call count: ${store.fallbackReason}. Counting in this n8n process only; other processes and restarts do not see these calls.`;
-	return { ledger: new StoreLedger(store.counter('calls'), store.backend, clock, fallbackReason), state: store.state };
+	return { ledger: new StoreLedger(store.counter(options.counter ?? 'calls'), store.backend, clock, fallbackReason), state: store.state };
 }

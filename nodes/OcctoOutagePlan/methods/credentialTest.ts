@@ -8,6 +8,8 @@ import type {
 } from 'n8n-workflow';
 
 import { DEFAULT_ZIP_LIMITS, DecodeError } from '../../shared/codecs';
+import { isSandbox } from '../../shared/sandbox/environment';
+import { SANDBOX_USER_ID } from '../sandbox';
 import { ListShapeError } from '../../shared/listShape';
 import { DAILY_CALL_LIMIT, OCCTO_APIS, RESULT_CODE_MEANINGS, RESULT_CODES } from '../mapping';
 import type { HttpAnswer } from '../../shared/http/answer';
@@ -31,6 +33,12 @@ export async function testOcctoCredential(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
+	if (isSandbox(data)) {
+		return {
+			status: 'OK',
+			message: `Sandbox: no network. Calls are answered inside n8n by the built-in OCCTO sandbox (user ${SANDBOX_USER_ID}, counted in a sandbox ledger of its own); switch Environment to Production once OCCTO has issued your certificate.`,
+		};
+	}
 	const userId = String(data.userId ?? '').trim();
 	if (!userId) return error('The credential has no User ID. Fill in "User ID".');
 	let wire;

@@ -2,6 +2,7 @@
 // loudly (unreachable Redis, unwritable folder) unless the setting allows the in-process fallback.
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { isSandbox } from '../../shared/sandbox/environment';
 import type { CallLedger, LedgerSetting, QuotaReading, SharedState } from '../callLedger';
 import { LedgerUnavailableError, openLedger } from '../callLedger';
 
@@ -23,7 +24,8 @@ export function ledgerSettingOf(credential: ICredentialDataDecryptedObject): Led
 
 /** The call ledger and, in the same store, the small shared state (activity markers) of this credential. */
 export async function openCallLedger(credential: ICredentialDataDecryptedObject): Promise<{ ledger: CallLedger; state: SharedState }> {
-	return await openLedger(ledgerSettingOf(credential));
+	// a sandbox counts in a counter of its own: it never touches a production user ID's count
+	return await openLedger(ledgerSettingOf(credential), process.env, isSandbox(credential) ? { counter: 'sandbox-calls' } : {});
 }
 
 /** What every output item shows of the day's count: the numbers (the calls remaining too, for agents), and the store that counted them. */

@@ -6,6 +6,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { trimBaseUrl } from '../../shared/http/answer';
 import type { OcctoApiId } from '../mapping';
 import { DEFAULT_BASE_URL, OCCTO_APIS } from '../mapping';
+import { isSandbox } from '../../shared/sandbox/environment';
+import { SANDBOX_CERTIFICATE, SANDBOX_USER_ID, SANDBOX_VALIDITY } from '../sandbox';
 import { credentialSecrets } from './authenticate';
 import type { CallLedger, SharedState } from './callLedger';
 import { LedgerUnavailableError, openCallLedger } from './callLedger';
@@ -31,8 +33,10 @@ export interface OcctoConnection {
 	wire: OcctoWireSettings;
 	/** Where today's calls are counted (the credential's "Ledger" setting). */
 	ledger: CallLedger;
-	/** Small shared values in the same store (activity markers for adaptive polling). */
+	/** Small shared values in the same store (activity markers for adaptive polling, the sandbox's plans). */
 	state: SharedState;
+	/** Environment "Sandbox": answered in process by nodes/OcctoOutagePlan/sandbox, no certificate, no socket. */
+	sandbox: boolean;
 }
 
 const SOCKET_CODE_WORDS: Record<string, string> = {
@@ -65,7 +69,8 @@ export async function getOcctoConnection(this: OcctoContextFunctions): Promise<O
 
 async function loadConnection(this: OcctoContextFunctions): Promise<OcctoConnection> {
 	const credential = await this.getCredentials(CREDENTIAL_TYPE);
-	const userId = String(credential.userId ?? '').trim();
+	const sandbox = isSandbox(credential);
+	const userId = sandbox ? SANDBOX_USER_ID : String(credential.userId ?? '').trim();
 	if (!userId) {
 		throw new NodeOperationError(this.getNode(), 'The OCCTO WebAPI credential has no User ID', {
 			description: 'Open the credential and fill in "User ID".',
@@ -74,7 +79,9 @@ async function loadConnection(this: OcctoContextFunctions): Promise<OcctoConnect
 	let certificate: ClientCertificateInfo;
 	let certificateValidity: CertificateValidity;
 	try {
-		({ info: certificate, validity: certificateValidity } = readClientCertificate(credential));
+		({ info: certificate, validity: certificateValidity } = sandbox
+			? { info: SANDBOX_CERTIFICATE, validity: SANDBOX_VALIDITY }
+			: readClientCertificate(credential));
 	} catch (error) {
 		if (error instanceof CertificateSetupError) {
 			throw new NodeOperationError(this.getNode(), error.message, { description: error.fix });
@@ -118,6 +125,7 @@ async function loadConnection(this: OcctoContextFunctions): Promise<OcctoConnect
 		wire,
 		ledger,
 		state,
+		sandbox,
 	};
 }
 

@@ -12,6 +12,7 @@ import { requestWithTlsOptions, tlsRoute } from '../../shared/n8nLine';
 import { decodeBase64ZipXml } from '../../shared/zipXmlStream';
 import type { OcctoApiId } from '../mapping';
 import { DAILY_CALL_LIMIT, OCCTO_APIS } from '../mapping';
+import { answerFromSandbox } from '../sandbox';
 import type { RawResponse } from './answer';
 import { judgeAnswer } from './answer';
 import type { ItemQuota } from './callLedger';
@@ -37,6 +38,7 @@ const TLS_PURPOSE = "OCCTO's TLS client certificate";
 
 /** Sends one request through n8n with the credential's mutual TLS and login fields, on the helper that keeps TLS options on this n8n. */
 async function send(this: OcctoContextFunctions, connection: OcctoConnection, apiId: OcctoApiId, fields: OcctoRequestFields, timeoutMs: number, abortSignal?: AbortSignal) {
+	if (connection.sandbox) return await answerFromSandbox(connection.state, apiId, fields); // in process: no socket
 	return (await requestWithTlsOptions.call(
 		this,
 		CREDENTIAL_TYPE,
@@ -70,7 +72,7 @@ async function exchange(
 	itemIndex: number,
 ): Promise<Exchange> {
 	const connection = await getOcctoConnection.call(this);
-	tlsRoute(this, TLS_PURPOSE); // an n8n that cannot send the certificate says so before a call is counted
+	if (!connection.sandbox) tlsRoute(this, TLS_PURPOSE); // an n8n that cannot send the certificate says so before a call is counted
 	const unusable = unusableCertificate(connection.certificate, connection.certificateValidity);
 	if (unusable) throw new NodeOperationError(this.getNode(), unusable.message, { itemIndex, description: unusable.fix });
 	await reserveCall(this, connection, options.stopBefore, itemIndex);
