@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
+import { testNttCredential } from './methods/credentialTest';
 import * as safetyConfirmation from './actions/safetyConfirmation';
 
 export class NttAnpi implements INodeType {
@@ -17,7 +18,7 @@ export class NttAnpi implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'nttComApi', required: true }],
+		credentials: [{ name: 'nttComApi', required: true, testedBy: 'nttComApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -30,6 +31,8 @@ export class NttAnpi implements INodeType {
 			...safetyConfirmation.description,
 		],
 	};
+
+	methods = { credentialTest: { nttComApiTest: testNttCredential } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

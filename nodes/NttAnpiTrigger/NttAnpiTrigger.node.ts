@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { fromJstDigits, jstMinute } from '../shared/japanTime';
+import { isSandbox } from '../shared/sandbox/environment';
 import { onCursorCopy } from '../shared/trigger/cursorCopy';
 import { onlyRemembers } from '../shared/trigger/firstRun';
 import { guardedPoll } from '../shared/trigger/guardedPoll';
@@ -11,6 +12,8 @@ import { LIMITS, NO_VALUE, TID_PATTERN } from '../NttAnpi/mapping';
 import { readTimeoutMs } from '../NttAnpi/actions/safetyConfirmation/common';
 import { forEachThreadPage, threadStateOf } from '../NttAnpi/actions/safetyConfirmation/getMany.operation';
 import { answerStateOf, forEachStatusPage, personRow, statusBody, threadOf } from '../NttAnpi/actions/safetyConfirmation/getStatus.operation';
+import { testNttCredential } from '../NttAnpi/methods/credentialTest';
+import { CREDENTIAL_TYPE } from '../NttAnpi/transport/connection';
 import type { CallLimits } from '../NttAnpi/transport/limits';
 import { DEFAULT_DEADLINE_MINUTES, formatMinutes, timeoutOption } from '../NttAnpi/transport/limits';
 
@@ -74,7 +77,7 @@ export class NttAnpiTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'nttComApi', required: true }],
+		credentials: [{ name: 'nttComApi', required: true, testedBy: 'nttComApiTest' }],
 		properties: [
 			{
 				displayName: 'Event',
@@ -131,10 +134,14 @@ export class NttAnpiTrigger implements INodeType {
 		],
 	};
 
+	methods = { credentialTest: { nttComApiTest: testNttCredential } };
+
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const limits = pollLimits.call(this);
 		// a poll that starts while the previous one still waits on the gateway makes no call and emits nothing
-		return await guardedPoll(this, 'NTT Anpi Trigger', limits.deadlineAt - Date.now() + GUARD_MARGIN_MS, async () => await pollOnce.call(this, limits));
+		const events = await guardedPoll(this, 'NTT Anpi Trigger', limits.deadlineAt - Date.now() + GUARD_MARGIN_MS, async () => await pollOnce.call(this, limits));
+		if (events && isSandbox(await this.getCredentials(CREDENTIAL_TYPE))) for (const item of events.flat()) item.json.sandbox = true;
+		return events;
 	}
 }
 

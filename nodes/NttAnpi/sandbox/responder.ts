@@ -485,6 +485,7 @@ export function createAnpiResponder(book: Book<AnpiBookState>, options: AnpiResp
 				} catch (error) {
 					details.length = 0;
 					if (error instanceof NoAnswerBody) return { status: error.status };
+					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- not the gateway's refusal: a bug, kept as it is
 					if (!(error instanceof BusinessError)) throw error;
 					return { status: error.status, body: { errorCode: error.code, errorMessage: error.message, moreInfo: null, errorDetails: error.details } };
 				}
