@@ -2,8 +2,8 @@
 // --rawOutput` and its run JSON, a running server), waiting for a condition, a logged-in REST session on a
 // running server, and a collector the workflows post their items to.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
@@ -226,4 +226,36 @@ export const anpiCredentials = (url) => simulatorCredentials({}, url).filter((c)
 export async function anpiGateway(anpi, method, route, body) {
 	const { anpiGateway: call } = createRequire(import.meta.url)(path.join(ROOT, 'dist/test/support/anpi.js'));
 	return await call(anpi.url, method, route, body);
+}
+
+/** This package's package.json. */
+export const MANIFEST = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+
+/**
+ * `npm pack`, then installed into `home` the way n8n's Community Nodes installer does (n8n 2.41
+ * CommunityPackagesService.downloadPackage: extract into <user folder>/.n8n/nodes/node_modules/<name>, drop dev,
+ * peer and optional dependencies, `npm install --ignore-scripts --install-strategy=shallow --package-lock=false`).
+ * Returns what was packed ({ filename, size, paths, tarball }) and the installed package's folder.
+ */
+export function installLikeN8n(home) {
+	// npm run by `npm test` exports this package's npm settings; the installer's npm must not inherit them
+	const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+	const nodesFolder = path.join(home, '.n8n', 'nodes');
+	const packageFolder = path.join(nodesFolder, 'node_modules', MANIFEST.name);
+	const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--silent', '--pack-destination', home], { cwd: ROOT, env: npmEnv, encoding: 'utf8' }));
+	const packed = { ...info, tarball: path.join(home, info.filename), paths: info.files.map((f) => f.path) };
+	mkdirSync(packageFolder, { recursive: true });
+	execFileSync('tar', ['-xzf', packed.tarball, '-C', packageFolder, '--strip-components=1']);
+	const installed = JSON.parse(readFileSync(path.join(packageFolder, 'package.json'), 'utf8'));
+	const { devDependencies, peerDependencies, optionalDependencies, ...kept } = installed;
+	writeFileSync(path.join(packageFolder, 'package.json'), JSON.stringify(kept, null, 2));
+	const started = Date.now();
+	execFileSync(
+		'npm',
+		['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
+		{ cwd: packageFolder, env: npmEnv, stdio: ['ignore', 'ignore', 'inherit'] },
+	);
+	writeFileSync(path.join(nodesFolder, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [MANIFEST.name]: MANIFEST.version } }, null, 2));
+	console.log(`packed ${packed.filename}: ${packed.paths.length} files, ${packed.size} bytes; installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	return { packed, packageFolder };
 }

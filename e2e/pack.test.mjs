@@ -6,7 +6,6 @@
 // one workflow per node: OCCTO Outage Plan and NTT Anpi Get Many through the CLI, and both triggers activated
 // in a running server (activation runs their first poll, through mutual TLS for OCCTO).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -14,20 +13,16 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
-import { NODE_TYPES, ROOT, activateArgs, freePort, n8nExecute, n8nSteps, occtoCredentialData, startN8n, stopN8n, until, workflowOf } from './lib.mjs';
+import { MANIFEST as manifest, NODE_TYPES, ROOT, activateArgs, freePort, installLikeN8n, n8nExecute, n8nSteps, occtoCredentialData, startN8n, stopN8n, until, workflowOf } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
 const { startAnpiSimulator } = require(path.join(ROOT, 'dist/simulators/anpi/server.js'));
-const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 const home = mkdtempSync(path.join(tmpdir(), 'n8n-e2e-pack-'));
-const nodesFolder = path.join(home, '.n8n', 'nodes');
-const packageFolder = path.join(nodesFolder, 'node_modules', manifest.name);
 const env = { ...process.env, N8N_USER_FOLDER: home };
-/** npm run by `npm test` exports this package's npm settings; the installer's npm must not inherit them. */
-const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
 let packed;
+let packageFolder;
 let occto;
 let anpi;
 let server;
@@ -36,23 +31,7 @@ let server;
 const FORBIDDEN = /(^|\/)(test|tests|__tests__|e2e|simulators?|bench|scripts|examples|docs)\/|\.(test|spec)\.[cm]?[jt]s$|(^|\/)(jest|tsconfig|eslint)[^/]*$/;
 
 before(async () => {
-	const [info] = JSON.parse(
-		execFileSync('npm', ['pack', '--json', '--silent', '--pack-destination', home], { cwd: ROOT, env: npmEnv, encoding: 'utf8' }),
-	);
-	packed = { ...info, tarball: path.join(home, info.filename), paths: info.files.map((f) => f.path) };
-	mkdirSync(packageFolder, { recursive: true });
-	execFileSync('tar', ['-xzf', packed.tarball, '-C', packageFolder, '--strip-components=1']);
-	const installed = JSON.parse(readFileSync(path.join(packageFolder, 'package.json'), 'utf8'));
-	const { devDependencies, peerDependencies, optionalDependencies, ...kept } = installed;
-	writeFileSync(path.join(packageFolder, 'package.json'), JSON.stringify(kept, null, 2));
-	const started = Date.now();
-	execFileSync(
-		'npm',
-		['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
-		{ cwd: packageFolder, env: npmEnv, stdio: ['ignore', 'ignore', 'inherit'] },
-	);
-	writeFileSync(path.join(nodesFolder, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [manifest.name]: manifest.version } }, null, 2));
-	console.log(`packed ${packed.filename}: ${packed.paths.length} files, ${packed.size} bytes; installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	({ packed, packageFolder } = installLikeN8n(home));
 
 	env.N8N_RUNNERS_BROKER_PORT = String(await freePort());
 	env.N8N_PORT = String(await freePort());
