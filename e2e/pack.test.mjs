@@ -105,6 +105,8 @@ test('the tarball holds the nodes, the credentials and LICENSE, and no test, sim
 	assert.deepEqual(paths.filter((file) => FORBIDDEN.test(file)), [], 'development files in the tarball');
 	if (manifest.main) assert.ok(paths.includes(manifest.main), `"main" points at ${manifest.main}, which the tarball lacks`);
 	assert.match(readFileSync(path.join(packageFolder, 'LICENSE'), 'utf8'), /^MIT License/);
+	// 178,747 bytes before the Sandbox (ac71e11); the Sandbox's responders may add at most 60 KB (issue 23)
+	assert.ok(packed.size <= 178_747 + 60 * 1024, `the tarball is ${packed.size} bytes`);
 });
 
 test('installed as n8n installs it: only the runtime dependencies, no second n8n-workflow', () => {

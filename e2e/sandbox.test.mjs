@@ -188,7 +188,7 @@ test(`n8n ${N8N_LINE}.x: Outage Plan Get Many lists the sandbox's plans with Jap
 test(`n8n ${N8N_LINE}.x: nothing the sandbox credentials did opened a socket`, () => {
 	assert.ok(existsSync(probeFile), 'the socket probe wrote nothing: it did not run');
 	const sockets = readFileSync(probeFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-	assert.ok(sockets.some((s) => s.port === collector.address().port), 'the probe saw the Record nodes reach the collector (it works)');
+	assert.ok(sockets.some((s) => Number(s.port) === collector.address().port), 'the probe saw the Record nodes reach the collector (it works)');
 	assert.deepEqual(sockets.filter((s) => s.ours), [], 'connections started by this package');
 	const production = sockets.filter((s) => /ntt\.com|occto/i.test(String(s.host)));
 	assert.deepEqual(production, [], 'connections to the production hosts');
