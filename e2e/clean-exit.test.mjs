@@ -13,7 +13,7 @@
 // Disposing the engine just before exit only moves the race into the isolate's destructor, so these runs use
 // n8n's legacy expression engine (N8N_EXPRESSION_ENGINE=legacy, no isolates); CLEAN_EXIT_N8N_AS_SHIPPED=1 keeps
 // n8n's default, to watch n8n's own crash.
-//   CLEAN_EXIT_RUNS             refused Register executions (default 10: CI runs it on both lines; 200 by hand)
+//   CLEAN_EXIT_RUNS             refused Register executions (default 6: CI runs it on both lines within its 60 minutes; 200 by hand)
 //   CLEAN_EXIT_GET_MANY_EVERY   a Get Many after every this many of them (default 5)
 //   CLEAN_EXIT_CORES=1          run n8n with core dumps on, in a scratch folder, and keep the core of a signal exit
 //   CLEAN_EXIT_MAX_MINUTES      start no execution after this many minutes (the summary says how many ran)
@@ -31,7 +31,7 @@ import { N8N_LINE, ROOT, freePort, n8nCli, occtoCredentialData, parseRun } from 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
 
-const RUNS = Number(process.env.CLEAN_EXIT_RUNS || 10);
+const RUNS = Number(process.env.CLEAN_EXIT_RUNS || 6);
 const GET_MANY_EVERY = Number(process.env.CLEAN_EXIT_GET_MANY_EVERY || 5);
 const CORES = process.env.CLEAN_EXIT_CORES === '1';
 const MAX_MS = Number(process.env.CLEAN_EXIT_MAX_MINUTES || Infinity) * 60_000;

@@ -5,6 +5,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 
+import type { Redis } from 'ioredis';
 import type { ICredentialTestFunctions, IDataObject, INode } from 'n8n-workflow';
 
 import { NttComApi } from '../credentials/NttComApi.credentials';
@@ -23,23 +24,28 @@ import { CredentialStore, chain, errorOf, hintsOf, itemsOf, outputOf, runWorkflo
 import { validPlanXml } from './occto-fixtures';
 import { occtoNode, setCallsUsed } from './occtoRunner';
 import { Poller } from './pollHarness';
+import { describeIfRedis, useRedisServer } from './redisFixture';
 import { nodeOf, triggerNode } from './support/nodes';
 
 const OCCTO_TYPE = 'n8n-nodes-occto-anpi.occtoOutagePlan';
 const NTT_TYPE = 'n8n-nodes-occto-anpi.nttAnpi';
 const every5Minutes = { item: [{ mode: 'everyX', value: 5, unit: 'minutes' }] };
 
-// every TCP (and so TLS and HTTP) connection this process starts, with where it was started from
-const connects: string[] = [];
+// every TCP (and so TLS and HTTP) connection this process starts: its port, and where it was started from
+const connects: Array<{ port: number; stack: string }> = [];
+const portOf = (args: unknown[]) => {
+	const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
+	return Number(typeof first === 'object' && first !== null ? (first as { port?: unknown }).port : first);
+};
 const originalConnect = net.Socket.prototype.connect;
 const originalTlsConnect = tls.connect;
 beforeAll(() => {
 	net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
-		connects.push(new Error('socket opened').stack ?? 'socket opened');
+		connects.push({ port: portOf(args), stack: new Error('socket opened').stack ?? '' });
 		return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
 	} as typeof net.Socket.prototype.connect;
 	(tls as { connect: unknown }).connect = (...args: unknown[]) => {
-		connects.push(new Error('TLS socket opened').stack ?? 'TLS socket opened');
+		connects.push({ port: portOf(args), stack: new Error('TLS socket opened').stack ?? '' });
 		return (originalTlsConnect as (...a: unknown[]) => tls.TLSSocket)(...args);
 	};
 });
@@ -187,5 +193,41 @@ describe('Sandbox credentials', () => {
 		const status = outputOf(await ntt({ operation: 'getStatus', tid: created.tid }), 'NTT')[0];
 		expect(status.sandbox).toBe(true);
 		expect(connects).toEqual([]);
+	});
+});
+
+describeIfRedis('the Sandbox in queue mode')('Sandbox credentials in queue mode', () => {
+	let inspect: Redis;
+	let redisPort = 0;
+	useRedisServer(({ server, inspect: client }) => {
+		inspect = client;
+		redisPort = server.port;
+	});
+	const saved = { ...process.env };
+	beforeAll(() => {
+		Object.assign(process.env, { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redisPort), QUEUE_BULL_REDIS_DB: '5' });
+	});
+	afterAll(() => {
+		for (const key of ['EXECUTIONS_MODE', 'QUEUE_BULL_REDIS_HOST', 'QUEUE_BULL_REDIS_PORT', 'QUEUE_BULL_REDIS_DB']) {
+			if (saved[key] === undefined) delete process.env[key];
+			else process.env[key] = saved[key];
+		}
+	});
+
+	it("keeps plans and rounds in n8n's Redis, where every worker reads them; its only connections are to that Redis", async () => {
+		connects.length = 0;
+		const { occtoReceptionNo } = await register(validPlanXml({ facility: 'キュー発電所' }));
+		const created = outputOf(await ntt({ operation: 'create', title: 'キューモード訓練', text: '回答してください。', startDate: '' }), 'NTT')[0];
+		await inspect.select(5);
+		const stored = async (name: string) => {
+			const key = (await inspect.keys(`*${name}:book`))[0];
+			return key ? await inspect.get(key) : undefined;
+		};
+		expect(await stored('occto-sandbox')).toContain(String(occtoReceptionNo));
+		expect(await stored('ntt-sandbox')).toContain(String(created.tid));
+		// what another worker would read: the same submission, through the node
+		expect((await submissions()).map((s) => s.occtoReceptionNo)).toContain(occtoReceptionNo);
+		expect(connects.length).toBeGreaterThan(0);
+		expect(connects.filter((c) => c.port !== redisPort)).toEqual([]);
 	});
 });
