@@ -188,6 +188,8 @@ test(`n8n ${N8N_LINE}.x: Outage Plan Get Many lists the sandbox's plans with Jap
 test(`n8n ${N8N_LINE}.x: nothing the sandbox credentials did opened a socket`, () => {
 	assert.ok(existsSync(probeFile), 'the socket probe wrote nothing: it did not run');
 	const sockets = readFileSync(probeFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+	const destinations = [...new Set(sockets.map((s) => `${s.host ?? s.path}:${s.port ?? ''}`))];
+	console.log(`socket probe: ${sockets.length} connections from ${new Set(sockets.map((s) => s.pid)).size} processes, to ${destinations.join(', ')}`);
 	assert.ok(sockets.some((s) => Number(s.port) === collector.address().port), 'the probe saw the Record nodes reach the collector (it works)');
 	assert.deepEqual(sockets.filter((s) => s.ours), [], 'connections started by this package');
 	const production = sockets.filter((s) => /ntt\.com|occto/i.test(String(s.host)));

@@ -5,7 +5,8 @@
 // output. Then, in two temporary workflows created through n8n's REST API (deleted again at the end): Outage Plan →
 // Validate on a plan with one warning and Call Quota → Get (occto-validate-*.png, occto-call-quota-get.png), and the
 // OCCTO trigger's Polling Mode (occto-trigger-polling-mode.png); last the OCCTO WebAPI credential with its Advanced
-// Settings on (occto-credential-advanced-settings.png, closed without saving). Every PNG is written anew; those
+// Settings on (occto-credential-advanced-settings.png, closed without saving), and the two Sandbox credentials
+// (sandbox-credential-*.png). Every PNG is written anew; those
 // no longer produced are removed. Uses n8n on http://127.0.0.1:5678 if one is running (npm start), otherwise starts
 // `npm start` itself and stops it afterwards.
 // Needs Chromium and a Japanese font (Debian: `apt-get install -y chromium fonts-noto-cjk`; without the font the
@@ -296,6 +297,21 @@ async function captureFeatures(page, occtoCredential) {
 		await sleep(500);
 	} finally {
 		await page.setViewportSize({ width: 1600, height: 900 });
+	}
+
+	// the two Sandbox credentials of npm start (scripts/n8n-credentials.mjs): Environment Sandbox, nothing else asked
+	for (const [id, name] of [
+		['occtoSandbox0001', 'sandbox-credential-occto'],
+		['anpiSandbox00001', 'sandbox-credential-ntt'],
+	]) {
+		console.log(`Sandbox credential ${id}`);
+		await page.goto(`${BASE}/home/credentials/${id}`);
+		const modal = page.locator('[data-test-id="editCredential-modal"]');
+		await modal.waitFor({ timeout: 30_000 });
+		await sleep(2500); // opening it runs the credential test: "Sandbox: no network"
+		await shot(page, name, modal);
+		await page.keyboard.press('Escape');
+		await sleep(500);
 	}
 }
 

@@ -19,7 +19,6 @@ import { testOcctoCredential } from '../nodes/OcctoOutagePlan/methods/credential
 import { SANDBOX_STATUS_DELAY_MS, SANDBOX_USER_ID } from '../nodes/OcctoOutagePlan/sandbox';
 import { OcctoOutagePlanTrigger } from '../nodes/OcctoOutagePlanTrigger/OcctoOutagePlanTrigger.node';
 import { clock } from '../nodes/shared/clock';
-import { jstMinute } from '../nodes/shared/japanTime';
 import { CredentialStore, chain, errorOf, hintsOf, itemsOf, outputOf, runWorkflow } from './harness';
 import { validPlanXml } from './occto-fixtures';
 import { occtoNode, setCallsUsed } from './occtoRunner';
