@@ -20,9 +20,10 @@ const home = mkdtempSync(path.join(tmpdir(), 'n8n-e2e-trigger-keys-'));
 const env = { ...process.env, N8N_USER_FOLDER: home, GENERIC_TIMEZONE: 'UTC' };
 const WORKFLOW_ID = 'e2eOcctoKeyTrig1';
 // a poll every minute (n8n refuses polls more often than that), in this hour and the next only (UTC): 120 calls a
-// day, within the Daily Call Budget
+// day, within the Daily Call Budget. Six fields, seconds first, as n8n writes poll times: n8n 1.x reads the first
+// field as seconds and refuses a "*" there ("The polling interval is too short") after the activation poll
 const hour = new Date().getUTCHours();
-const EVERY_MINUTE_NOW = `* ${hour},${(hour + 1) % 24} * * *`;
+const EVERY_MINUTE_NOW = `0 * ${hour},${(hour + 1) % 24} * * *`;
 // longer than the minute between polls: the first poll after a registration always sees 受付中
 const STATUS_DELAY_MS = 90_000;
 let sim;

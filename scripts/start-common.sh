@@ -71,7 +71,8 @@ print_ready() { # n8n port, log description
 
   Open first:    Workflows → "OCCTO: daily outage-plan sync" → Execute workflow
                  then "OCCTO: submit outage plans and follow them" and "NTT Anpi: earthquake drill round".
-  Credentials "OCCTO simulator" and "NTT Anpi simulator" point at the simulators started above.
+  Credentials "OCCTO simulator" and "NTT Anpi simulator" point at the simulators started above;
+  "OCCTO sandbox" and "NTT Anpi sandbox" need nothing running (Environment: Sandbox, README "Try it without accounts").
   $2        Stop everything: Ctrl-C
 
 TXT
