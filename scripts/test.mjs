@@ -70,8 +70,6 @@ if (built) {
 		1: {
 			'queue.test.mjs':
 				'queue mode (Postgres, Redis, main + workers) is run on the 2.x line only: its harness drives the 2.x CLI, and the node code it covers is the same on both lines',
-			'trigger-keys.test.mjs':
-				'KNOWN GAP: on n8n 1.123.81 this real-server test timed out waiting for the first events (not investigated yet); the key-field logic it drives is covered by test/occto-trigger-keys.test.ts (20 of its 21 tests also pass on the n8n 1.x packages; the 21st is about the poll budget of n8n 2.x), and this test passes on 2.41.1',
 		},
 	};
 	for (const line of lines) {
