@@ -11,7 +11,6 @@ import { CredentialStore } from '../test/harness';
 import { badPlanXml, occtoPost, p12Tls, simulatorCredential, validPlanXml } from '../test/occto-fixtures';
 import { occtoNode, occtoRunner } from '../test/occtoRunner';
 import { Poller } from '../test/pollHarness';
-import { sleep } from '../test/support/time';
 
 export interface AdaptiveDayResult {
 	mode: 'adaptive' | 'everyPoll';
@@ -103,8 +102,8 @@ export async function adaptiveDay(mode: 'adaptive' | 'everyPoll'): Promise<Adapt
 				});
 				submitted.set(/<OCCTO_RECEPTION_NO>(\d+)</.exec(answer.text)?.[1] ?? '', { at: now, bad: false, outside: true });
 			}
-			await sleep(40); // OCCTO processes (statusDelayMs)
 			now += 60_000; // the triggers' poll comes a minute after the registration
+			sim.setClock(new Date(now)); // OCCTO's status follows the same day clock (statusDelayMs of it has passed)
 			await pollOnce(status, 'status');
 			await pollOnce(plans, 'plans');
 		}
