@@ -66,7 +66,8 @@ if (built) {
 	// The suite runs once per n8n release line (N8N_LINE of scripts/n8n.sh, which pins the versions); N8N_LINES=2
 	// runs one line only. Files that do not apply to a line are skipped with the reason printed.
 	const lines = (process.env.N8N_LINES ?? '2 1').split(/[\s,]+/).filter(Boolean);
-	// waiting on n8n's poll clock (minutes of idle n8n each): see the grouping below
+	// Files that spend minutes waiting for n8n's minute-granular poll schedule, each with its own n8n and simulators
+	// on free ports: they run side by side; the rest (CPU- and timing-heavy) one at a time after them.
 	const CLOCK_BOUND = new Set(['anpi-between-rounds.test.mjs', 'slow-poll.test.mjs', 'trigger-keys.test.mjs', 'trigger.test.mjs', 'sandbox.test.mjs']);
 	const notOnLine = {
 		1: {
@@ -83,17 +84,16 @@ if (built) {
 		const skipped = notOnLine[line] ?? {};
 		for (const [file, reason] of Object.entries(skipped)) process.stdout.write(`\n--- e2e/${file} skipped on n8n ${version}: ${reason}\n`);
 		const files = e2eFiles.filter((file) => !skipped[path.basename(file)]);
-		// Files that spend minutes waiting for n8n's minute-granular poll schedule, each with its own n8n and
-		// simulators on free ports, run side by side; the rest (CPU- and timing-heavy) one at a time after them.
+		const clockBound = files.filter((file) => CLOCK_BOUND.has(path.basename(file)));
 		const groups = [
-			{ name: 'clock-bound', sideBySide: true, files: files.filter((file) => CLOCK_BOUND.has(path.basename(file))) },
-			{ name: 'one at a time', sideBySide: false, files: files.filter((file) => !CLOCK_BOUND.has(path.basename(file))) },
+			{ name: 'clock-bound', concurrency: clockBound.length, files: clockBound },
+			{ name: 'one at a time', concurrency: 1, files: files.filter((file) => !clockBound.includes(file)) },
 		];
 		for (const group of groups) {
 			if (!group.files.length) continue;
 			const tap = path.join(RESULTS, `e2e-line${line}-${group.name.replaceAll(' ', '-')}.tap`);
 			run(`e2e on n8n ${version} (line ${line}, ${group.name})`, process.execPath, [
-				'--test', `--test-concurrency=${group.sideBySide ? group.files.length : 1}`,
+				'--test', `--test-concurrency=${group.concurrency}`,
 				'--test-reporter=spec', '--test-reporter-destination=stdout',
 				'--test-reporter=tap', `--test-reporter-destination=${tap}`,
 				...group.files,
