@@ -142,7 +142,7 @@ export class NttComApi implements ICredentialType {
 		const refused = String(credentials.accessToken ?? '') || undefined;
 		const token = await sharedToken(
 			await tokenStateFor(),
-			`${anpiBaseUrlOf(credentials)}|${String(credentials.clientId)}`,
+			{ identity: `${anpiBaseUrlOf(credentials)}|${String(credentials.clientId)}`, secret: String(credentials.clientSecret ?? '') },
 			refused,
 			async () => await fetchGatewayToken.call(this, credentials),
 		);

@@ -286,6 +286,18 @@ export class FileState implements SharedState {
 			delete document.values[key];
 		});
 	}
+
+	async deleteIfEquals(key: string, value: string): Promise<boolean> {
+		return await this.change((document) => {
+			if (this.live(document, key)?.value !== value) return false;
+			delete document.values[key];
+			return true;
+		});
+	}
+
+	describeKey(key: string): string {
+		return `entry "${key}" of ${this.file}`;
+	}
 }
 
 export class FileStore implements SharedStore {

@@ -84,6 +84,16 @@ export class MemoryState implements SharedState {
 	async delete(key: string): Promise<void> {
 		values.delete(key);
 	}
+
+	async deleteIfEquals(key: string, value: string): Promise<boolean> {
+		if (this.live(key)?.value !== value) return false;
+		values.delete(key);
+		return true;
+	}
+
+	describeKey(key: string): string {
+		return `entry "${key}" in this n8n process's memory`;
+	}
 }
 
 export class MemoryStore implements SharedStore {

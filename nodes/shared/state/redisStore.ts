@@ -53,9 +53,15 @@ local value = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARG
 redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
 return value`;
 
+/** KEYS[1] the entry; ARGV[1] the value it must still have to be deleted. → 1 deleted, 0 not */
+const DELETE_IF_EQUALS_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
 interface CounterCommands {
 	counterReserve(key: string, ttlMs: number, ...below: number[]): Promise<[number, number]>;
 	counterRaise(key: string, atLeast: number, ttlMs: number): Promise<number>;
+	stateDeleteIfEquals(key: string, value: string): Promise<number>;
 }
 
 /** A lifetime Redis accepts (PX wants a whole number of at least 1). */
@@ -99,6 +105,7 @@ async function connect(target: RedisTarget): Promise<Connection> {
 	});
 	client.defineCommand('counterReserve', { numberOfKeys: 1, lua: RESERVE_SCRIPT });
 	client.defineCommand('counterRaise', { numberOfKeys: 1, lua: RAISE_SCRIPT });
+	client.defineCommand('stateDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS_SCRIPT });
 	// connecting, AUTH, SELECT and one PING must all be done within CONNECT_TIMEOUT_MS, whatever the server does
 	const handshake = (async () => {
 		await client.connect();
@@ -229,6 +236,14 @@ export class RedisState implements SharedState {
 
 	async delete(key: string): Promise<void> {
 		await run(this.target, async (client) => await client.del(this.key(key)));
+	}
+
+	async deleteIfEquals(key: string, value: string): Promise<boolean> {
+		return (await run(this.target, async (client) => await client.stateDeleteIfEquals(this.key(key), value))) === 1;
+	}
+
+	describeKey(key: string): string {
+		return `Redis key ${this.key(key)} at ${this.target.label}`;
 	}
 }
 

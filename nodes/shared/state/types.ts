@@ -23,6 +23,10 @@ export interface SharedState {
 	/** Set only if absent (a lock); true if this caller got it. */
 	setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
 	delete(key: string): Promise<void>;
+	/** Deletes only while the value is still `value` (a lock released by its owner alone); true if deleted. */
+	deleteIfEquals(key: string, value: string): Promise<boolean>;
+	/** Where the entry lives, for errors: a file and entry, a Redis key, or this process's memory. */
+	describeKey(key: string): string;
 }
 
 /**
