@@ -7,7 +7,7 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { MAX_DETAIL_CALLS_PER_POLL, OcctoOutagePlanTrigger, POLL_LEASE_MS } from '../nodes/OcctoOutagePlanTrigger/OcctoOutagePlanTrigger.node';
 import type { KeyFields } from '../nodes/OcctoOutagePlanTrigger/keyFields';
-import { KeyFieldError, decideKeyFields, normalizedRow, rowState, sameStatus } from '../nodes/OcctoOutagePlanTrigger/keyFields';
+import { KeyFieldError, changedFields, decideKeyFields, normalizedRow, rowState, sameStatus } from '../nodes/OcctoOutagePlanTrigger/keyFields';
 import { clock as sharedClock } from '../nodes/shared/clock';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
@@ -100,6 +100,49 @@ describe('key fields by content (keyFields.ts)', () => {
 		expect(sameStatus(undefined, '受付中')).toBe(false);
 	});
 
+	it('one 受付中 beside a field that holds 1: the name is the marker; a code field pairs only over two statuses', () => {
+		const one = [row({ UKETSUKE_NO: '1000000001', KENSU: '1', JOTAI_NM: '受付中' })];
+		expect(decideKeyFields(one, 'submissions')).toEqual({ receptionNo: 'UKETSUKE_NO', marker: 'JOTAI_NM', statusName: 'JOTAI_NM' });
+		const two = [...one, row({ UKETSUKE_NO: '1000000002', KENSU: '1', JOTAI_NM: '受付完了' })];
+		expect(decideKeyFields(two, 'submissions')?.marker).toBe('JOTAI_NM'); // KENSU does not follow the names
+		const coded = two.map((r, i) => ({ ...r, JOTAI_CD: String(i + 1) }));
+		expect(decideKeyFields(coded, 'submissions')?.marker).toBe('JOTAI_CD');
+	});
+
+	it('a kept pairing the rows contradict is decided again, and said to be contradicted', () => {
+		const kept: KeyFields = { receptionNo: 'UKETSUKE_NO', marker: 'KENSU', statusName: 'JOTAI_NM' };
+		const rows = [row({ UKETSUKE_NO: '1000000001', KENSU: '1', JOTAI_NM: '受付完了' })];
+		const fields = decideKeyFields(rows, 'submissions', kept)!;
+		expect(fields).toEqual({ receptionNo: 'UKETSUKE_NO', marker: 'JOTAI_NM', statusName: 'JOTAI_NM' });
+		expect(changedFields(kept, fields, 'submissions')).toEqual({ changes: ['status: KENSU → JOTAI_NM'], contradicted: true });
+		// a pairing found once two statuses are seen settles what was open: no contradiction
+		const open: KeyFields = { receptionNo: 'UKETSUKE_NO', marker: 'JOTAI_NM', statusName: 'JOTAI_NM' };
+		expect(changedFields(open, { ...open, marker: 'JOTAI_CD' }, 'submissions').contradicted).toBe(false);
+	});
+
+	it('plans: a receipt number repeating across divisions is fine; the division is found by content when it shows itself', () => {
+		const plan = (fields: IDataObject): IDataObject => ({ ...fields, rowElement: 'OUTAGE_PLAN_INFO' });
+		const repeated = [
+			plan({ KEIKAKU: '2', UKETSUKE_NO: '1000000001', KOSHIN_NICHIJI: '20260105100000' }),
+			plan({ KEIKAKU: '3', UKETSUKE_NO: '1000000001', KOSHIN_NICHIJI: '20260105110000' }),
+			plan({ KEIKAKU: '3', UKETSUKE_NO: '1000000002', KOSHIN_NICHIJI: '20260105120000' }),
+		];
+		expect(decideKeyFields(repeated, 'plans')).toEqual({ receptionNo: 'UKETSUKE_NO', marker: 'KOSHIN_NICHIJI', planDivision: 'KEIKAKU' });
+		const known = repeated.map(({ KEIKAKU, ...rest }) => ({ ...rest, planDivision: KEIKAKU }));
+		expect(decideKeyFields(known, 'plans')).toEqual({ receptionNo: 'UKETSUKE_NO', marker: 'KOSHIN_NICHIJI', planDivision: 'planDivision' });
+		expect(normalizedRow(repeated[1], decideKeyFields(repeated, 'plans')!, 'plans')).toEqual(expect.objectContaining({ planDivision: '3', occtoReceptionNo: '1000000001' }));
+		// one plan beside a field holding 1: not taken for the division (it shows nothing), by its name it is
+		const single = [plan({ KENSU: '1', UKETSUKE_NO: '1000000001', KOSHIN_NICHIJI: '20260105100000' })];
+		expect(decideKeyFields(single, 'plans')?.planDivision).toBeUndefined();
+		expect(decideKeyFields(single.map(({ KENSU, ...rest }) => ({ ...rest, PLAN_KBN: KENSU })), 'plans')?.planDivision).toBe('PLAN_KBN');
+		// repeating receipt numbers and two fields of 1-4: the one with which the plans are told apart
+		const two = repeated.map((r, i) => ({ ...r, HANSU: String((i % 2) + 1) }));
+		expect(decideKeyFields(two.map((r) => ({ ...r, KEIKAKU: '3' })), 'plans')?.planDivision).toBe('HANSU');
+		// a kept decision without division whose receipt numbers now repeat is decided again
+		const kept: KeyFields = { receptionNo: 'UKETSUKE_NO', marker: 'KOSHIN_NICHIJI' };
+		expect(decideKeyFields(repeated, 'plans', kept)?.planDivision).toBe('KEIKAKU');
+	});
+
 	it('the overlap lease outlasts the longest poll: a list call and every detail call of 60 s, plus a margin', () => {
 		expect(POLL_LEASE_MS).toBeGreaterThan((1 + MAX_DETAIL_CALLS_PER_POLL) * 60_000);
 	});
@@ -164,9 +207,10 @@ describe('OCCTO trigger on renamed rows, no Field Names configured', () => {
 		await settled();
 		const before = calls('BA13B007');
 		const second = await trigger.poll();
+		// both 受付中 until now: the names were the marker; two statuses now pair the code field with them
 		expect(second?.map((e) => [e.occtoReceptionNo, e.status, e.JOTAI_NM, e.previous])).toEqual([
-			[good, '2', '受付完了', '1'],
-			[bad, '9', '提出エラー', '1'],
+			[good, '2', '受付完了', '受付中'],
+			[bad, '9', '提出エラー', '受付中'],
 		]);
 		expect((second?.[1].errors as IDataObject[])[0]).toEqual(expect.objectContaining({ errorElement: 'JP06110' }));
 		expect(second?.[0].errors).toBeUndefined();
@@ -234,6 +278,73 @@ describe('OCCTO trigger on renamed rows, no Field Names configured', () => {
 		const cursor = cursorOf(trigger);
 		expect(cursor.seenKeys).toBe(2);
 		expect(Object.keys(cursor.seen as IDataObject)).toContain(`3/${receipt}`);
+	});
+
+	it('first poll sees one 受付中 beside a field holding 1: 受付完了 and 提出エラー are emitted when they come', async () => {
+		const good = await register(validPlanXml());
+		const bad = await register(badPlanXml());
+		await settled();
+		const list = (...rows: Array<[string, string]>) =>
+			`<SBD-MSG>${rows
+				.map(([no, status]) => `<SUBMISSION_INFO><UKETSUKE_NO>${no}</UKETSUKE_NO><KENSU>1</KENSU><JOTAI_NM>${status}</JOTAI_NM></SUBMISSION_INFO>`)
+				.join('')}</SBD-MSG>`;
+		sim.setAnswerOverride('BA13B006', list([good, '受付中']));
+		const trigger = poller({ event: 'submissionStatusChanged' });
+		expect(await trigger.poll()).toBeNull();
+		expect(cursorOf(trigger).keyFields).toEqual(expect.objectContaining({ marker: 'JOTAI_NM', statusName: 'JOTAI_NM' }));
+		sim.setAnswerOverride('BA13B006', list([good, '受付完了'], [bad, '受付中']));
+		expect((await trigger.poll())?.map((e) => [e.occtoReceptionNo, e.status, e.statusName, e.previous])).toEqual([
+			[good, '2', '受付完了', '受付中'],
+			[bad, '1', '受付中', null],
+		]);
+		sim.setAnswerOverride('BA13B006', list([good, '受付完了'], [bad, '提出エラー']));
+		const before = calls('BA13B007');
+		const error = await trigger.poll();
+		expect(error?.map((e) => [e.occtoReceptionNo, e.status, e.statusName, e.previous])).toEqual([[bad, '9', '提出エラー', '受付中']]);
+		expect((error?.[0].errors as IDataObject[]).length).toBeGreaterThan(0);
+		expect(calls('BA13B007') - before).toBe(1);
+		expect(await trigger.poll()).toBeNull();
+	});
+
+	it('a cursor that kept such a field as the status code: the contradicting rows decide again, the change is emitted and said', async () => {
+		const good = await register(validPlanXml());
+		await settled();
+		const trigger = poller({ event: 'submissionStatusChanged' });
+		// what the earlier rule left: KENSU (always 1) taken for the code of 受付中
+		Object.assign((trigger.staticData['node:Trigger'] = {}) as IDataObject, {
+			seen: { [good]: '1' },
+			keyFields: { list: 'submissions', receptionNo: 'UKETSUKE_NO', marker: 'KENSU', statusName: 'JOTAI_NM' },
+		});
+		sim.setAnswerOverride('BA13B006', `<SBD-MSG><SUBMISSION_INFO><UKETSUKE_NO>${good}</UKETSUKE_NO><KENSU>1</KENSU><JOTAI_NM>受付完了</JOTAI_NM></SUBMISSION_INFO></SBD-MSG>`);
+		const events = await trigger.poll();
+		expect(events?.map((e) => [e.occtoReceptionNo, e.status, e.previous])).toEqual([[good, '2', '1']]);
+		expect(events?.[0].keyFieldsNotice).toMatch(/no longer fit.*status: KENSU → JOTAI_NM/);
+		expect(cursorOf(trigger).keyFields).toEqual(expect.objectContaining({ marker: 'JOTAI_NM' }));
+		expect(await trigger.poll()).toBeNull();
+	});
+
+	it('plans whose receipt number repeats across divisions, the division under another name: one call a poll, keyed and fetched by division', async () => {
+		const receipt = await register(validPlanXml({ facility: '北港連系線', planDivision: '3' }));
+		await settled();
+		const list = (updatedAt: string) =>
+			`<SBD-MSG>${[
+				['2', '20260105100000'],
+				['3', updatedAt],
+			]
+				.map(([division, at]) => `<OUTAGE_PLAN_INFO><KEIKAKU_KBN>${division}</KEIKAKU_KBN><UKETSUKE_NO>${receipt}</UKETSUKE_NO><KOSHIN_NICHIJI>${at}</KOSHIN_NICHIJI></OUTAGE_PLAN_INFO>`)
+				.join('')}</SBD-MSG>`;
+		sim.setAnswerOverride('BA13B103', list('20260105100000'));
+		const trigger = poller({ event: 'planChanged', options: { fetchPlans: true } });
+		const before = sim.requests.length;
+		expect(await trigger.poll()).toBeNull(); // not refused
+		expect(await trigger.poll()).toBeNull();
+		expect(sim.requests.length - before).toBe(2);
+		expect(Object.keys(cursorOf(trigger).seen as IDataObject)).toEqual([`2/${receipt}`, `3/${receipt}`]);
+		sim.setAnswerOverride('BA13B103', list('20260106090000'));
+		const events = await trigger.poll();
+		expect(events?.map((e) => [e.occtoReceptionNo, e.planDivision, e.previous])).toEqual([[receipt, '3', '20260105100000']]);
+		expect(JSON.stringify(events?.[0].plan)).toContain('北港連系線');
+		expect(await trigger.poll()).toBeNull();
 	});
 
 	it('a plan cursor from before (keyed by receipt number alone) is read and rewritten: nothing repeated', async () => {

@@ -25,7 +25,7 @@ import { testOcctoCredential } from '../OcctoOutagePlan/methods/credentialTest';
 import type { ActiveHours, AdaptiveState } from './adaptivePolling';
 import { callsToday, countCall, decideCall, estimateCalls, parseActiveHours, recordCall } from './adaptivePolling';
 import type { KeyFields, TriggerList } from './keyFields';
-import { KeyFieldError, decideKeyFields, normalizedRow, renamedFields, rowState, sameStatus, submissionState } from './keyFields';
+import { KeyFieldError, changedFields, decideKeyFields, normalizedRow, renamedFields, rowState, sameStatus, submissionState } from './keyFields';
 import { quotaOfReading } from '../OcctoOutagePlan/transport/callLedger';
 import { daysLeftField, pollCertificateExpiry } from './certificateExpiry';
 
@@ -334,6 +334,11 @@ async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeEx
 			description: `${error.fix}${error.candidates.length ? ` Candidates found: ${error.candidates.join(', ')}.` : ''}`,
 		});
 	}
+	// rows that contradict the decision kept decide again, and say so (log and items) rather than go silent
+	const redecided = fields && previousFields ? changedFields(previousFields, fields, list) : undefined;
+	const notice = redecided?.contradicted ? `key fields decided again, as OCCTO's rows no longer fit those kept: ${redecided.changes.join(', ')}` : undefined;
+	if (notice) this.logger.warn(`OCCTO Outage Plan Trigger: ${notice}`);
+	else if (redecided?.changes.length) this.logger.info(`OCCTO Outage Plan Trigger: key fields settled by this poll's rows: ${redecided.changes.join(', ')}`);
 	if (fields) {
 		const renamed = renamedFields(fields, list);
 		if (renamed.length && !previousFields) this.logger.info(`OCCTO Outage Plan Trigger: key fields found by content: ${renamed.join(', ')}`);
@@ -363,16 +368,22 @@ async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeEx
 	const marker = (row: IDataObject) => String(row[keyFields.marker]);
 	const receipt = (row: IDataObject) => String(row[keyFields.receptionNo]);
 	// plans are keyed by plan division + receipt number; submissions by receipt number
-	const keyOf = (row: IDataObject) =>
-		!isSubmissions && keyFields.planDivision !== undefined ? `${String(row[keyFields.planDivision])}/${receipt(row)}` : receipt(row);
-	const legacyKeys = !isSubmissions && stored.seenKeys !== 2; // a cursor keyed by receipt number alone
+	const keyWith = (f: KeyFields, byDivision: boolean) => (row: IDataObject) =>
+		byDivision && f.planDivision !== undefined ? `${String(row[f.planDivision])}/${String(row[f.receptionNo])}` : String(row[f.receptionNo]);
+	const keyOf = keyWith(keyFields, !isSubmissions);
+	// the key a row has in the snapshot: under the fields decided before (a cursor from before division keys: receipt alone)
+	const olderKeyOf = keyWith(previousFields ?? keyFields, !isSubmissions && stored.seenKeys === 2);
+	// a last-updated time now read from another field cannot be compared with the one kept: this poll tells only
+	// new plans (no flood of "updates"), and remembers the new field's times for the next
+	const markerMoved = !isSubmissions && previousFields !== undefined && previousFields.marker !== keyFields.marker;
 	// a status seen as code and now as name (or back) is the same status
 	const { changed, next: nextSeen } = diffSnapshot(stored.seen, rows, {
 		keyOf,
 		markerOf: marker,
-		...(legacyKeys ? { olderKeyOf: receipt } : {}),
-		...(isSubmissions ? { same: sameStatus } : {}),
+		olderKeyOf,
+		...(isSubmissions ? { same: sameStatus } : markerMoved ? { same: (before: string | undefined) => before !== undefined } : {}),
 	});
+	if (markerMoved) for (const row of rows) nextSeen[keyOf(row)] = marker(row);
 	if (!isSubmissions) next.seenKeys = 2;
 	if (onlyRemembers(this, stored.seen) || !changed.length) {
 		next.seen = nextSeen;
@@ -383,7 +394,7 @@ async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeEx
 	const needsDetails = (row: IDataObject) =>
 		isSubmissions ? options.fetchErrorDetails !== false && rowState(row, keyFields) === 'error' : options.fetchPlans === true;
 	if (!isSubmissions && options.fetchPlans === true && keyFields.planDivision === undefined) {
-		throw new NodeOperationError(this.getNode(), '"Fetch Each Plan" needs the plan division of each plan, which OCCTO\'s rows do not have under "planDivision"', {
+		throw new NodeOperationError(this.getNode(), '"Fetch Each Plan" needs the plan division of each plan, which this trigger cannot find in OCCTO\'s rows (not under "planDivision", nor one field that shows plan divisions by content)', {
 			description: `Map its element in "Field Names" in the OCCTO credential's Advanced Settings (e.g. THE_ELEMENT = planDivision), or turn "Fetch Each Plan" off. A <${String(rows[0][ROW_ELEMENT_KEY])}> row holds: ${Object.keys(rows[0]).filter((name) => name !== ROW_ELEMENT_KEY).join(', ')}.`,
 		});
 	}
@@ -394,7 +405,7 @@ async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeEx
 	const deferred: string[] = [];
 	for (const change of changed) {
 		const { row, key } = change;
-		const json: IDataObject = { ...normalized(row), previous: change.previous ?? null, ...extra };
+		const json: IDataObject = { ...normalized(row), previous: change.previous ?? null, ...extra, ...(notice ? { keyFieldsNotice: notice } : {}) };
 		if (needsDetails(row)) {
 			// the lease (and n8n's poll budget) must outlast the poll: no detail call that could end past it
 			if (allowance <= 0 || Date.now() - startedAt + CALL_TIMEOUT_MS > deadline) {

@@ -1,11 +1,13 @@
 // Which fields of OCCTO's list rows the trigger keys on: the receipt number (受付番号), and what marks a
-// change — the 受付ステータス (submissions) or the last-updated time (plans). Names we know (mapping.ts
-// ROW_FIELDS, or "Field Names" in the credential's Advanced Settings) win; when the rows do not have them,
-// the fields are found by what they hold. A guess that could go two ways is refused with the candidates
-// named, never taken: a wrong key field makes every poll emit everything (or nothing).
+// change — the 受付ステータス (submissions) or the last-updated time (plans), and for plans the plan division
+// (plans are keyed by division + receipt number). Names we know (mapping.ts ROW_FIELDS, or "Field Names" in
+// the credential's Advanced Settings) win; when the rows do not have them, the fields are found by what they
+// hold. A guess that could go two ways is refused with the candidates named, never taken: a wrong key field
+// makes every poll emit everything (or nothing). A decision kept from earlier polls holds only while the rows
+// agree with it; rows that contradict it are decided again.
 import type { IDataObject } from 'n8n-workflow';
 
-import { RECEPTION_NO_PATTERN, ROW_ELEMENT_KEY, ROW_FIELDS, SUBMISSION_STATUS } from '../OcctoOutagePlan/mapping';
+import { PLAN_DIVISIONS, RECEPTION_NO_PATTERN, ROW_ELEMENT_KEY, ROW_FIELDS, SUBMISSION_STATUS } from '../OcctoOutagePlan/mapping';
 
 export type TriggerList = 'submissions' | 'plans';
 
@@ -25,7 +27,7 @@ export interface KeyFields {
 	marker: string;
 	/** Submissions: the field holding the 受付ステータス name (受付中 …), the marker itself when there is no code. */
 	statusName?: string;
-	/** Plans: the plan division field, when the rows have one. */
+	/** Plans: the plan division field, when the rows have one (found by name, or by content when unambiguous). */
 	planDivision?: string;
 }
 
@@ -33,7 +35,7 @@ export interface KeyFields {
 export class KeyFieldError extends Error {
 	constructor(
 		message: string,
-		readonly role: 'receptionNo' | 'status' | 'lastUpdatedAt',
+		readonly role: 'receptionNo' | 'status' | 'lastUpdatedAt' | 'planDivision',
 		readonly candidates: string[],
 		readonly fix: string,
 	) {
@@ -117,12 +119,12 @@ function otherKnownKeys(except: string): Set<string> {
 	return new Set(Object.values(ROW_FIELDS).filter((key) => key !== except));
 }
 
+const isStatusName = (value: string) => stateByName(value) !== undefined;
+
 function decideStatus(rows: IDataObject[], cols: Map<string, string[]>, previous: KeyFields | undefined): Pick<KeyFields, 'marker' | 'statusName'> {
 	if (inEveryRow(rows, KEY.status)) return { marker: KEY.status, statusName: inEveryRow(rows, KEY.statusName) ? KEY.statusName : undefined };
-	if (previous && inEveryRow(rows, previous.marker) && (previous.statusName === undefined || inEveryRow(rows, previous.statusName))) {
-		return { marker: previous.marker, statusName: previous.statusName };
-	}
-	const names = [...cols].filter(([, values]) => values.every((value) => stateByName(value) !== undefined)).map(([name]) => name);
+	const kept = previous?.statusName !== undefined && cols.get(previous.statusName)?.every(isStatusName) ? previous.statusName : undefined;
+	const names = kept !== undefined ? [kept] : [...cols].filter(([, values]) => values.every(isStatusName)).map(([name]) => name);
 	const allNames = STATES.map((state) => SUBMISSION_STATUS[state].name).join(', ');
 	if (names.length !== 1) {
 		const codeLike = [...cols].filter(([, values]) => values.every((value) => submissionState(value) !== undefined)).map(([name]) => name);
@@ -140,16 +142,18 @@ function decideStatus(rows: IDataObject[], cols: Map<string, string[]>, previous
 	}
 	const [name] = names;
 	const nameValues = cols.get(name)!;
-	// a code field sits beside the names: every row's code is the code of its name
-	const codes = [...cols]
-		.filter(([field, values]) => field !== name && values.every((value, i) => SUBMISSION_STATUS[stateByName(nameValues[i])!].code === value))
-		.map(([field]) => field);
+	// a code field beside the names: every row's code is the code of its name
+	const pairs = (field: string) => field !== name && cols.get(field)?.every((value, i) => SUBMISSION_STATUS[stateByName(nameValues[i])!].code === value) === true;
+	if (kept !== undefined && previous!.marker !== kept && pairs(previous!.marker)) return { marker: previous!.marker, statusName: name };
+	// …paired only once it has followed two different statuses: beside 受付中 alone, a field that always holds 1
+	// (a count, a flag) looks like its code, and taking it would hide every change of status
+	const codes = new Set(nameValues.map(stateByName)).size >= 2 ? [...cols.keys()].filter(pairs) : [];
 	return { marker: codes.length === 1 ? codes[0] : name, statusName: name };
 }
 
 function decideLastUpdated(rows: IDataObject[], cols: Map<string, string[]>, previous: KeyFields | undefined): string {
 	if (inEveryRow(rows, KEY.lastUpdatedAt)) return KEY.lastUpdatedAt;
-	if (previous && inEveryRow(rows, previous.marker)) return previous.marker;
+	if (previous && cols.get(previous.marker)?.every(looksLikeDateTime)) return previous.marker;
 	const others = otherKnownKeys(KEY.lastUpdatedAt);
 	const dates = [...cols].filter(([name, values]) => !others.has(name) && values.every(looksLikeDateTime)).map(([name]) => name);
 	if (dates.length === 1) return dates[0];
@@ -165,31 +169,85 @@ function decideLastUpdated(rows: IDataObject[], cols: Map<string, string[]>, pre
 	);
 }
 
-function decideReceptionNo(rows: IDataObject[], cols: Map<string, string[]>, taken: Set<string>, previous: KeyFields | undefined): string {
+/** Whether a field's values tell the rows apart, within their plan division when `scope` holds the divisions. */
+const distinct = (values: string[], scope: string[] | undefined) => new Set(values.map((value, i) => `${scope?.[i] ?? ''}/${value}`)).size === values.length;
+
+function decideReceptionNo(
+	rows: IDataObject[],
+	cols: Map<string, string[]>,
+	taken: Set<string>,
+	previous: KeyFields | undefined,
+	scope?: string[],
+): string {
 	if (inEveryRow(rows, KEY.receptionNo)) return KEY.receptionNo;
-	if (previous && inEveryRow(rows, previous.receptionNo)) return previous.receptionNo;
+	const kept = previous && cols.get(previous.receptionNo);
+	if (kept && distinct(kept, scope)) return previous.receptionNo;
 	const others = otherKnownKeys(KEY.receptionNo);
-	const unique = [...cols].filter(
-		([name, values]) => !taken.has(name) && !others.has(name) && !values.some(looksLikeDateTime) && new Set(values).size === rows.length,
-	);
+	const unique = [...cols].filter(([name, values]) => !taken.has(name) && !others.has(name) && !values.some(looksLikeDateTime) && distinct(values, scope));
 	const tenDigits = unique.filter(([, values]) => values.every((value) => RECEPTION_NO_PATTERN.test(value))).map(([name]) => name);
 	if (tenDigits.length === 1) return tenDigits[0];
 	const idLike = tenDigits.length ? tenDigits : unique.filter(([, values]) => values.every((value) => ID_LIKE.test(value))).map(([name]) => name);
 	if (idLike.length === 1) return idLike[0];
+	const within = scope ? ' (within its plan division)' : '';
 	throw new KeyFieldError(
 		idLike.length
-			? `This trigger cannot tell which field holds the receipt number (受付番号): ${quote(idLike)} all hold a different ID in every row`
-			: "This trigger cannot find the receipt number (受付番号) in OCCTO's rows: no field holds a different ID (e.g. 10 digits) in every row",
+			? `This trigger cannot tell which field holds the receipt number (受付番号): ${quote(idLike)} all hold a different ID in every row${within}`
+			: `This trigger cannot find the receipt number (受付番号) in OCCTO's rows: no field holds a different ID (e.g. 10 digits) in every row${within}`,
 		'receptionNo',
 		idLike,
 		fixFor(KEY.receptionNo, idLike[0], rows),
 	);
 }
 
+const isPlanDivision = (value: string) => Object.prototype.hasOwnProperty.call(PLAN_DIVISIONS, value);
+const DIVISION_HINT = /DIV|KBN|KUBUN|区分/i;
+
+/**
+ * Plans: the plan division and the receipt number, which together tell plans apart (a receipt number may
+ * repeat across divisions). The division is found by content only when one field holds plan divisions (1-4)
+ * and shows it — by taking two values, or by its name; a field that holds 1 in every row could be anything.
+ */
+function decidePlanKey(rows: IDataObject[], cols: Map<string, string[]>, marker: string, previous: KeyFields | undefined): Pick<KeyFields, 'receptionNo' | 'planDivision'> {
+	const receiptWith = (division: string | undefined) =>
+		decideReceptionNo(rows, cols, new Set([marker, ...(division !== undefined ? [division] : [])]), previous, division !== undefined ? cols.get(division) : undefined);
+	const kept = previous?.planDivision;
+	const known = inEveryRow(rows, KEY.planDivision) ? KEY.planDivision : kept !== undefined && cols.get(kept)?.every(isPlanDivision) ? kept : undefined;
+	if (known !== undefined) return { receptionNo: receiptWith(known), planDivision: known };
+	const others = otherKnownKeys(KEY.planDivision);
+	const candidates = [...cols].filter(([name, values]) => name !== marker && !others.has(name) && values.every(isPlanDivision));
+	const shown = candidates.filter(([name, values]) => new Set(values).size > 1 || DIVISION_HINT.test(name)).map(([name]) => name);
+	const hinted = shown.filter((name) => DIVISION_HINT.test(name));
+	const division = shown.length === 1 ? shown[0] : hinted.length === 1 ? hinted[0] : undefined;
+	if (division !== undefined) return { receptionNo: receiptWith(division), planDivision: division };
+	try {
+		return { receptionNo: receiptWith(undefined) }; // receipt numbers alone tell these plans apart
+	} catch (error) {
+		// they repeat: the division is needed, and must be the one field with which the plans are told apart
+		const names = candidates.map(([name]) => name);
+		const fits = names.filter((name) => {
+			try {
+				receiptWith(name);
+				return true;
+			} catch {
+				return false;
+			}
+		});
+		if (fits.length === 1) return { receptionNo: receiptWith(fits[0]), planDivision: fits[0] };
+		if (!names.length) throw error;
+		throw new KeyFieldError(
+			`This trigger cannot tell which field holds the plan division (計画区分), which the plans need since their receipt numbers repeat: ${quote(fits.length ? fits : names)} all hold plan divisions (1-4)`,
+			'planDivision',
+			fits.length ? fits : names,
+			fixFor(KEY.planDivision, (fits.length ? fits : names)[0], rows),
+		);
+	}
+}
+
 /**
  * Decides the key fields of a list's rows. Known names win, then the fields decided before (`previous`, kept
- * in the cursor so a later, smaller list cannot change the decision), then content. An empty list decides
- * nothing (undefined). Throws KeyFieldError when a field is missing or could be one of several.
+ * in the cursor so a later, smaller list cannot change the decision) as long as the rows agree with them,
+ * then content. An empty list decides nothing (undefined). Throws KeyFieldError when a field is missing or
+ * could be one of several.
  */
 export function decideKeyFields(rows: IDataObject[], list: TriggerList, previous?: KeyFields): KeyFields | undefined {
 	if (!rows.length) return undefined;
@@ -200,16 +258,29 @@ export function decideKeyFields(rows: IDataObject[], list: TriggerList, previous
 		return { receptionNo: decideReceptionNo(rows, cols, taken, previous), ...status };
 	}
 	const marker = decideLastUpdated(rows, cols, previous);
+	const { receptionNo, planDivision } = decidePlanKey(rows, cols, marker, previous);
+	return { receptionNo, marker, ...(planDivision !== undefined ? { planDivision } : {}) };
+}
+
+/**
+ * How a decision differs from the one before it ("status: KENSU → JOTAI_NM"), and whether the rows contradicted
+ * it: a field kept before was replaced, not just one left open (the status code, the plan division) found.
+ */
+export function changedFields(before: KeyFields, after: KeyFields, list: TriggerList): { changes: string[]; contradicted: boolean } {
+	const roles: Array<[keyof KeyFields, string, boolean]> =
+		list === 'submissions'
+			? [['receptionNo', 'receipt number', false], ['marker', 'status', before.marker === before.statusName], ['statusName', 'status name', false]]
+			: [['receptionNo', 'receipt number', false], ['marker', 'last-updated time', false], ['planDivision', 'plan division', before.planDivision === undefined]];
+	const changed = roles.filter(([role]) => before[role] !== after[role]);
 	return {
-		receptionNo: decideReceptionNo(rows, cols, new Set([marker]), previous),
-		marker,
-		...(inEveryRow(rows, KEY.planDivision) ? { planDivision: KEY.planDivision } : {}),
+		changes: changed.map(([role, label]) => `${label}: ${before[role] ?? '(none)'} → ${after[role] ?? '(none)'}`),
+		contradicted: changed.some(([, , wasOpen]) => !wasOpen),
 	};
 }
 
 /**
  * The row as OCCTO sent it, plus the keys downstream workflows read (occtoReceptionNo, status, statusName,
- * lastUpdatedAt) when it holds them under other names. Nothing is dropped or overwritten.
+ * lastUpdatedAt, planDivision) when it holds them under other names. Nothing is dropped or overwritten.
  */
 export function normalizedRow(row: IDataObject, fields: KeyFields, list: TriggerList): IDataObject {
 	const out: IDataObject = { ...row };
@@ -222,7 +293,10 @@ export function normalizedRow(row: IDataObject, fields: KeyFields, list: Trigger
 		const state = rowState(row, fields);
 		add(KEY.status, fields.marker === fields.statusName && state ? SUBMISSION_STATUS[state].code : row[fields.marker]);
 		if (fields.statusName !== undefined) add(KEY.statusName, row[fields.statusName]);
-	} else add(KEY.lastUpdatedAt, row[fields.marker]);
+	} else {
+		add(KEY.lastUpdatedAt, row[fields.marker]);
+		if (fields.planDivision !== undefined) add(KEY.planDivision, row[fields.planDivision]);
+	}
 	return out;
 }
 
@@ -231,7 +305,7 @@ export function renamedFields(fields: KeyFields, list: TriggerList): string[] {
 	const known: Array<[string | undefined, string]> = [
 		[fields.receptionNo, KEY.receptionNo],
 		[fields.marker, list === 'submissions' ? KEY.status : KEY.lastUpdatedAt],
-		...(list === 'submissions' ? ([[fields.statusName, KEY.statusName]] as Array<[string | undefined, string]>) : []),
+		list === 'submissions' ? [fields.statusName, KEY.statusName] : [fields.planDivision, KEY.planDivision],
 	];
 	return known.filter(([field, key]) => field !== undefined && field !== key).map(([field, key]) => `${field} → ${key}`);
 }
