@@ -263,8 +263,12 @@ describe('NTT Anpi — failures and retries', () => {
 		expect(html.error.message).toMatch(/NTT Com API gateway error \(HTTP 502\)/);
 		expect(html.error.description).toMatch(/502 Bad Gateway/);
 		sim.failNext(200, { body: '', path: '/v1/anpi/register/safety/' });
-		const empty = await failing({ ...sc, operation: 'create', title: 't', text: 'x' });
+		const empty = await failing({ ...sc, operation: 'create', title: 't2', text: 'x' });
 		expect(empty.error.message).toMatch(/without a JSON body/);
+		// the first round may have been created: running it again sends nothing and says so
+		const repeated = await failing({ ...sc, operation: 'create', title: 't', text: 'x' });
+		expect(repeated.error.message).toMatch(/^The same safety confirmation round was sent to NTT Com at .* and the outcome is unknown: it may have been created/);
+		expect(repeated.error.description).toMatch(/HTTP 502.*Nothing was sent now\. Check whether Get Many lists a round with this title\. .*"Send Even If Sent Before"/s);
 	});
 
 	it('continueOnFail yields one error item per failing input item', async () => {

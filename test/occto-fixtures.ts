@@ -16,7 +16,11 @@ export interface PlanOverrides {
 	targetDate?: string | null;
 	planDivision?: string;
 	facility?: string;
+	/** The header's message ID (JPC21); unique per call by default, as every real plan's is. */
+	messageId?: string;
 }
+
+let planCount = 0;
 
 export function validPlanXml(overrides: PlanOverrides = {}): string {
 	const field = (tag: string, value: string | null | undefined, fallback: string) =>
@@ -24,7 +28,7 @@ export function validPlanXml(overrides: PlanOverrides = {}): string {
 	return `<?xml version="1.0" encoding="UTF-8"?>
 <SBD-MSG>
   <JPMGRP>
-    <JPMGH><JPC03>3A</JPC03><JPC11>3AS1</JPC11><JPC21>TEST0001</JPC21></JPMGH>
+    <JPMGH><JPC03>3A</JPC03><JPC11>3AS1</JPC11><JPC21>${overrides.messageId ?? `TEST${String(++planCount).padStart(4, '0')}`}</JPC21></JPMGH>
     <JPTRM>
       <JP00002>0001</JP00002>
       ${field('JP06110', overrides.senderCode, 'S0001')}

@@ -74,7 +74,7 @@ async function validate(xml: string, extra: IDataObject = {}, input?: INodeExecu
 }
 
 const BODY = 'SBD-MSG/JPMGRP/JPTRM';
-const swap = (from: string, to: string, xml = validPlanXml()) => {
+const swap = (from: string, to: string, xml = validPlanXml({ messageId: 'TEST0001' })) => {
 	expect(xml).toContain(from);
 	return xml.replace(from, to);
 };

@@ -73,6 +73,18 @@ export const RESULT_CODE_MEANINGS: Record<string, string> = {
 	'9999': 'OCCTO system error',
 };
 
+/**
+ * ASSUMPTION 13: these result codes refuse a registration (BA13B101) before OCCTO stores the plan — login,
+ * certificate, parameters, the XML check — so the plan was not registered. SPEC: the quota error refuses the
+ * call. Any other code (9999, or one we do not know) may follow a stored plan: "may have been registered".
+ */
+export const REGISTER_REFUSAL_CODES: readonly string[] = [
+	RESULT_CODES.authError,
+	RESULT_CODES.certificateUserMismatch,
+	RESULT_CODES.parameterError,
+	RESULT_CODES.xmlValidationError,
+];
+
 /** SPEC: the text of the quota error. Recognised by code or by this text (ASSUMPTION 5). */
 export const QUOTA_EXCEEDED_TEXT = 'API上限回数を超えています';
 
@@ -161,6 +173,21 @@ export const PLAN_DIVISIONS: Record<string, string> = {
 
 /** ASSUMPTION 6: the element of the plan body (JPTRM) that carries its plan division; '1' when absent. */
 export const PLAN_DIVISION_ELEMENT = 'PLAN_DIVISION';
+
+/**
+ * SPEC (standard plan XML, EDI 共通規格): one message carries one BPID (JPC11) and one 情報区分コード, sender,
+ * sender name, recipient and target date: more than one, anywhere in the plan, is an error.
+ */
+export const SINGLE_PLAN_ELEMENTS: readonly string[] = ['JPC11', ...Object.keys(ENVELOPE.bodyFields)];
+/** ASSUMPTION 9 / 12 / 6: the header's other fields, the group, header and body, and the plan division once per plan too (warnings). */
+export const ASSUMED_SINGLE_PLAN_ELEMENTS: Record<string, number> = {
+	JPC03: 9,
+	JPC21: 9,
+	[ENVELOPE.group]: 12,
+	[ENVELOPE.header]: 12,
+	[ENVELOPE.body]: 12,
+	[PLAN_DIVISION_ELEMENT]: 6,
+};
 
 /** ASSUMPTION 6: date-times in list rows are YYYYMMDDHHMMSS in Japan time. */
 export const ROW_DATETIME_FORMAT = 'YYYYMMDDHHMMSS';

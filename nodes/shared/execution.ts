@@ -1,11 +1,19 @@
 // The per-item loop both nodes' routers use: pairedItem on every output item, continueOnFail giving one
 // error item per failing input item, and every other failure surfaced as an n8n error with its item index.
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, IPollFunctions, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { errorItem, itemError } from './itemErrors';
 import { markSandboxRun, usesSandbox } from './sandbox/environment';
+import type { PreparedWrite, WriteOperation } from './writeOnce';
+import { executeWrites } from './writeOnce';
+
+export { errorItem, itemError } from './itemErrors';
 
 export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+
+/** An operation module: item by item (reads), or a write run as a whole batch (nodes/shared/writeOnce). */
+export type OperationModule = { execute: ItemOperation } | { write: WriteOperation<PreparedWrite> };
 
 export async function executePerItem(this: IExecuteFunctions, operation: ItemOperation): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
@@ -21,26 +29,13 @@ export async function executePerItem(this: IExecuteFunctions, operation: ItemOpe
 				output.push({ json: errorItem(error), pairedItem: { item: itemIndex } });
 				continue;
 			}
-			if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-				const nodeError: NodeApiError | NodeOperationError = error; // already an n8n error: keep its code and text
-				nodeError.context.itemIndex = itemIndex;
-				throw nodeError;
-			}
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			throw itemError(this, error, itemIndex);
 		}
 	}
 	return output;
 }
 
-/** The JSON of a continueOnFail error item: message, fix and the API's code where there is one. */
-export function errorItem(error: unknown): IDataObject {
-	const e = error as { message?: string; description?: string | null; httpCode?: string | null; context?: IDataObject };
-	const json: IDataObject = { error: e.message ?? String(error) };
-	if (e.description) json.description = e.description;
-	if (e.context?.apiCode !== undefined) json.code = e.context.apiCode;
-	if (e.httpCode) json.httpCode = e.httpCode;
-	return json;
-}
+
 
 /** Removes every given secret from a text (error excerpts, server messages) before anyone sees it. */
 export function redact(text: string, secrets: Array<string | undefined>): string {
@@ -85,7 +80,7 @@ export function apiError(
 /** The routers of both nodes: find the operation of the chosen resource and run it item by item. */
 export async function routeToOperation(
 	this: IExecuteFunctions,
-	operations: Record<string, Record<string, { execute: ItemOperation }>>,
+	operations: Record<string, Record<string, OperationModule>>,
 	sandbox?: { credentialType: string; service: string },
 ): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
@@ -94,7 +89,7 @@ export async function routeToOperation(
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
-	const items = await executePerItem.call(this, handler.execute);
+	const items = 'write' in handler ? await executeWrites.call(this, handler.write) : await executePerItem.call(this, handler.execute);
 	if (sandbox && (await usesSandbox(this, sandbox.credentialType))) markSandboxRun(this, items, sandbox.service);
 	return [items];
 }

@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { ItemOperation } from '../../shared/execution';
+import type { OperationModule } from '../../shared/execution';
 import { routeToOperation } from '../../shared/execution';
 import { CREDENTIAL_TYPE } from '../transport/connection';
 import { runStartedAt } from '../transport/limits';
 import type { NttAnpiType } from './node.type';
 import * as safetyConfirmation from './safetyConfirmation';
 
-const operations: { [R in NttAnpiType['resource']]: Record<string, { execute: ItemOperation }> } = {
+const operations: { [R in NttAnpiType['resource']]: Record<string, OperationModule> } = {
 	safetyConfirmation: {
 		create: safetyConfirmation.create,
 		getMany: safetyConfirmation.getMany,

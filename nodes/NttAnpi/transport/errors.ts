@@ -3,6 +3,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { apiError, excerpt } from '../../shared/execution';
+import { maybeSent } from '../../shared/writeOnce';
 import type { RefusedAfterRenewal } from '../../shared/n8nLine';
 import { API_NAMES_JA } from '../mapping';
 import type { NoAnswer } from './answer';
@@ -13,6 +14,9 @@ import type { AnpiCall, AnpiOperation } from './request';
 
 /** What to do after a Create, Send or Complete that may have been carried out without us knowing. */
 const CHECK_BEFORE_REPEATING = 'check Get Many / Get Status before repeating it';
+const WRITE_DONE: Partial<Record<AnpiOperation, string>> = { create: 'created', send: 'sent', complete: 'completed' };
+const WRITE_NOT_RETRIED =
+	'It was not retried, so that nothing is created or sent twice, and a re-run or Retry On Fail will not send it again unless "Send Even If Sent Before" is on.';
 
 /** The operation as the node panel names it, next to the API's Japanese name in every error. */
 const OPERATION_NAMES: Record<AnpiOperation, string> = {
@@ -30,13 +34,14 @@ export function operationLabel(operation: AnpiOperation): string {
 /** A 2xx whose body is not JSON. */
 export function notJsonError(ctx: AnpiContext, call: AnpiCall, status: number, text: string) {
 	const apiName = API_NAMES_JA[call.operation];
-	return apiError(ctx, {
+	const error = apiError(ctx, {
 		itemIndex: call.itemIndex,
 		httpCode: String(status),
 		// a write that got a 2xx was taken by the gateway, even if its answer cannot be read
 		message: `NTT Com API gateway error: ${apiName} answered HTTP ${status} without a JSON body${call.idempotent ? '' : ` and may have been sent: ${CHECK_BEFORE_REPEATING}`}`,
-		description: text ? `The answer began: "${excerpt(text)}"` : 'The answer was empty. Try again later.',
+		description: text ? `The answer began: "${excerpt(text)}"` : `The answer was empty.${call.idempotent ? ' Try again later.' : ''}`,
 	});
+	return call.idempotent ? error : maybeSent(error);
 }
 
 export function deadlineError(ctx: AnpiContext, call: AnpiCall, label: string, attempts: number, cutShort: boolean) {
@@ -49,14 +54,15 @@ export function deadlineError(ctx: AnpiContext, call: AnpiCall, label: string, a
 			description: deadlineAdvice(call),
 		});
 	}
-	const maybeSent = !call.idempotent && cutShort;
-	return apiError(ctx, {
+	const mayHaveLeft = !call.idempotent && cutShort;
+	const error = apiError(ctx, {
 		itemIndex: call.itemIndex,
-		message: maybeSent
+		message: mayHaveLeft
 			? `${label} was cut off by the ${limits.deadlineLabel} and may have been sent: ${CHECK_BEFORE_REPEATING}`
 			: `${label} stopped at the ${limits.deadlineLabel}${tried}${call.idempotent ? '' : '; nothing was sent'}${progress ? ' before the first page was read' : ''}`,
-		description: deadlineAdvice(call),
+		description: mayHaveLeft ? WRITE_NOT_RETRIED : deadlineAdvice(call),
 	});
+	return mayHaveLeft ? maybeSent(error) : error;
 }
 
 function deadlineAdvice(call: AnpiCall): string {
@@ -86,11 +92,13 @@ export function noAnswerError(ctx: AnpiContext, call: AnpiCall, label: string, f
 	}
 	const what = failure.kind === 'timeout' ? `timed out (no answer within ${seconds})` : `failed (${failure.reason})`;
 	if (!call.idempotent && (failure.kind === 'timeout' || failure.kind === 'reset' || failure.kind === 'other')) {
-		return apiError(ctx, {
-			itemIndex,
-			message: `${label} ${what} and may have been sent: ${CHECK_BEFORE_REPEATING}`,
-			description: 'The request reached the gateway but no answer came back. It was not retried, so that nothing is created or sent twice.',
-		});
+		return maybeSent(
+			apiError(ctx, {
+				itemIndex,
+				message: `${label} ${what} and may have been sent: ${CHECK_BEFORE_REPEATING}`,
+				description: `The request reached the gateway but no answer came back. ${WRITE_NOT_RETRIED}`,
+			}),
+		);
 	}
 	if (failure.kind === 'timeout' || failure.kind === 'reset') {
 		return apiError(ctx, {
@@ -120,6 +128,7 @@ export function answerError(ctx: AnpiContext, status: number, json: IDataObject 
 			description: details.length ? `Details: ${details.join(' / ')}` : 'The API gave no details.',
 		});
 	}
+	if (!call.idempotent && status >= 500) return maybeSent(serverFailedWrite(ctx, status, json, text, call));
 	const fault = json?.fault as { faultstring?: string; detail?: { errorcode?: string } } | undefined;
 	const busy = status === 429 || status === 503;
 	const busyAdvice = busy
@@ -140,5 +149,19 @@ export function answerError(ctx: AnpiContext, status: number, json: IDataObject 
 		httpCode: String(status),
 		message: `NTT Com API gateway error (${http}) on ${label}${text ? '' : ': empty answer'}`,
 		description: `${text ? `The answer began: "${excerpt(text)}".` : 'The gateway sent no body.'}${busyAdvice}`,
+	});
+}
+
+/** A write answered 5xx: the gateway or the API failed, perhaps after carrying it out. */
+function serverFailedWrite(ctx: AnpiContext, status: number, json: IDataObject | undefined, text: string, call: AnpiCall) {
+	const fault = json?.fault as { faultstring?: string; detail?: { errorcode?: string } } | undefined;
+	const code = typeof json?.errorCode === 'string' ? json.errorCode : fault?.detail?.errorcode;
+	const said = String(json?.errorMessage ?? fault?.faultstring ?? (text ? excerpt(text) : 'an empty answer'));
+	return apiError(ctx, {
+		itemIndex: call.itemIndex,
+		httpCode: String(status),
+		apiCode: code,
+		message: `NTT Com API gateway error (HTTP ${status}) on ${operationLabel(call.operation)}${code ? ` [${code}]` : ''}: it may have been ${WRITE_DONE[call.operation] ?? 'sent'}; ${CHECK_BEFORE_REPEATING}`,
+		description: `The server said: "${said}". A server error can come after the request was carried out. ${WRITE_NOT_RETRIED}`,
 	});
 }

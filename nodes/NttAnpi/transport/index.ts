@@ -8,3 +8,4 @@
 export type { AnpiCall, AnpiOperation } from './request';
 export { READ_RETRIES, anpiRequest } from './request';
 export { forEachPage } from './paging';
+export { anpiWriteMemory } from './writeMemoryStore';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { ItemOperation } from '../../shared/execution';
+import type { OperationModule } from '../../shared/execution';
 import { routeToOperation } from '../../shared/execution';
 import { CREDENTIAL_TYPE } from '../transport/connection';
 import type { OcctoOutagePlanType } from './node.type';
@@ -8,7 +8,7 @@ import * as callQuota from './callQuota';
 import * as outagePlan from './outagePlan';
 import * as submission from './submission';
 
-const operations: { [R in OcctoOutagePlanType['resource']]: Record<string, { execute: ItemOperation }> } = {
+const operations: { [R in OcctoOutagePlanType['resource']]: Record<string, OperationModule> } = {
 	outagePlan: { register: outagePlan.register, validate: outagePlan.validate, get: outagePlan.get, getMany: outagePlan.getMany },
 	submission: { getMany: submission.getMany, getErrorDetails: submission.getErrorDetails },
 	callQuota: { get: callQuota.get, set: callQuota.set },

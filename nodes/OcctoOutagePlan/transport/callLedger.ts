@@ -40,4 +40,5 @@ export function quotaOfReading(reading: QuotaReading) {
 	};
 }
 
-export type ItemQuota = ReturnType<typeof quotaOfReading>;
+/** On items: the day's count, or why it could not be read after the call (the call's answer is kept either way). */
+export type ItemQuota = ReturnType<typeof quotaOfReading> | { unavailable: string };

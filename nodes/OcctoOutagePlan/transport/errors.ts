@@ -7,7 +7,7 @@ import { apiError, excerpt, redact } from '../../shared/execution';
 import { looksTimedOut, provesNotSent } from '../../shared/http/noAnswer';
 import { ListShapeError } from '../../shared/listShape';
 import type { OcctoApiId } from '../mapping';
-import { DAILY_CALL_LIMIT, OCCTO_APIS, RESULT_CODE_MEANINGS, RESULT_CODES } from '../mapping';
+import { DAILY_CALL_LIMIT, OCCTO_APIS, REGISTER_REFUSAL_CODES, RESULT_CODE_MEANINGS, RESULT_CODES } from '../mapping';
 import type { AnswerVerdict } from './answer';
 import type { OcctoConnection, OcctoContextFunctions } from './connection';
 import { MAY_HAVE_REGISTERED, maybeSubmitted, submits } from './submissionOutcome';
@@ -41,6 +41,16 @@ export function verdictError(ctx: OcctoContextFunctions, apiId: OcctoApiId, verd
 			});
 		case 'rejected': {
 			const meaning = RESULT_CODE_MEANINGS[verdict.resultCode];
+			if (submits(apiId) && !REGISTER_REFUSAL_CODES.includes(verdict.resultCode)) {
+				// the request reached OCCTO and this code does not say the plan was refused before it was stored
+				return apiError(ctx, {
+					itemIndex,
+					httpCode: '200',
+					apiCode: verdict.resultCode,
+					message: `OCCTO answered ${apiLabel(apiId)} with result code ${verdict.resultCode} (${verdict.message || meaning || 'a code the node does not know'}): the plan may have been registered`,
+					description: `${MAY_HAVE_REGISTERED} Only the codes ${REGISTER_REFUSAL_CODES.join(', ')} (and the quota error) are read as refusals before OCCTO stores a plan (ASSUMPTION 13 in mapping.ts); report this code with the plan's outcome so the node can read it.`,
+				});
+			}
 			return apiError(ctx, {
 				itemIndex,
 				httpCode: '200',
@@ -127,6 +137,13 @@ export function fixFor(code: string, meaning: string | undefined): string {
 }
 
 const TLS_SETUP_CODES = /CERT|SSL|TLS|ALERT|EPROTO|SELF_SIGNED|UNABLE_TO|HOSTNAME|ERR_OSSL/i;
+/**
+ * TLS failures that can only happen before any request data is processed: the server's certificate not
+ * verified, or the server refusing ours (it rejects the client certificate before reading the request, TLS 1.3
+ * included), or no common protocol.
+ */
+const HANDSHAKE_FAILURE =
+	/UNABLE_TO|SELF_SIGNED|HOSTNAME|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT|unable to verify|self.signed|alert (number )?(40|42|43|44|45|46|48|70|116)\b|(bad|unsupported|unknown|revoked|expired) certificate|certificate (required|revoked|expired|unknown)|unknown ca|handshake failure|wrong version number|no (shared )?cipher|protocol version|NO_PROTOCOLS|ALERT_(BAD_CERTIFICATE|CERTIFICATE|UNKNOWN_CA|HANDSHAKE_FAILURE|PROTOCOL_VERSION)/i;
 
 /** How a request failed before any answer. Pure, so the credential test tells failures apart the same way. */
 export interface NetworkFailure {
@@ -139,7 +156,9 @@ export function classifyNetworkFailure(error: unknown, apiId: OcctoApiId, secret
 	const cause = (error as { cause?: { code?: string; message?: string } }).cause;
 	const code = String((error as { code?: string }).code ?? cause?.code ?? '');
 	const rawMessage = redact(String(cause?.message ?? (error as Error).message ?? error), secrets);
-	if (TLS_SETUP_CODES.test(code) || TLS_SETUP_CODES.test(rawMessage)) {
+	// a TLS error on a register that does not prove the handshake failed may come after the plan was written
+	const tlsAfterSending = apiId === 'BA13B101' && !HANDSHAKE_FAILURE.test(`${code} ${rawMessage}`);
+	if ((TLS_SETUP_CODES.test(code) || TLS_SETUP_CODES.test(rawMessage)) && !tlsAfterSending) {
 		const serverSide = /UNABLE_TO|SELF_SIGNED|HOSTNAME|CERT_HAS_EXPIRED|unable to verify|self.signed/i.test(`${code} ${rawMessage}`);
 		return { kind: serverSide ? 'serverCertificate' : 'clientCertificateRefused', detail: rawMessage };
 	}

@@ -11,9 +11,9 @@ import { ListShapeError } from '../../shared/listShape';
 import { requestWithTlsOptions, tlsRoute } from '../../shared/n8nLine';
 import { decodeBase64ZipXml } from '../../shared/zipXmlStream';
 import type { OcctoApiId } from '../mapping';
-import { DAILY_CALL_LIMIT, OCCTO_APIS } from '../mapping';
+import { DAILY_CALL_LIMIT, OCCTO_APIS, REGISTER_REFUSAL_CODES } from '../mapping';
 import { answerFromSandbox } from '../sandbox';
-import type { RawResponse } from './answer';
+import type { AnswerVerdict, RawResponse } from './answer';
 import { judgeAnswer } from './answer';
 import type { ItemQuota } from './callLedger';
 import { quotaOfReading } from './callLedger';
@@ -38,7 +38,7 @@ const TLS_PURPOSE = "OCCTO's TLS client certificate";
 
 /** Sends one request through n8n with the credential's mutual TLS and login fields, on the helper that keeps TLS options on this n8n. */
 async function send(this: OcctoContextFunctions, connection: OcctoConnection, apiId: OcctoApiId, fields: OcctoRequestFields, timeoutMs: number, abortSignal?: AbortSignal) {
-	if (connection.sandbox) return await answerFromSandbox(connection.state, apiId, fields); // in process: no socket
+	if (connection.sandboxStore) return await answerFromSandbox(connection.sandboxStore, apiId, fields, this.getNode()); // in process: no socket
 	return (await requestWithTlsOptions.call(
 		this,
 		CREDENTIAL_TYPE,
@@ -86,13 +86,27 @@ async function exchange(
 	}
 	const verdict = judgeAnswer(response, connection.wire, connection.secrets);
 	if (!verdict.ok) {
-		if (verdict.kind === 'quota') await connection.ledger.markExhausted(connection.userId);
+		// a store failure here must not hide OCCTO's answer
+		if (verdict.kind === 'quota') await connection.ledger.markExhausted(connection.userId).catch(() => undefined);
 		const error = verdictError(this, apiId, verdict, connection.wire, itemIndex);
-		// OCCTO refused it with a code: nothing was registered; any other failure after sending may hide a success
-		throw submits(apiId) && verdict.kind !== 'rejected' && verdict.kind !== 'quota' ? maybeSubmitted(error) : error;
+		// only a refusal before OCCTO stores the plan says "not registered"; any other failure after sending may hide a success
+		throw submits(apiId) && !refusedBeforeStoring(verdict) ? maybeSubmitted(error) : error;
 	}
 	const body = bodyBytes(response.body);
-	return { connection, resultCode: verdict.resultCode, body, quota: async () => quotaOfReading(await connection.ledger.read(connection.userId)) };
+	return { connection, resultCode: verdict.resultCode, body, quota: async () => await quotaAfterAnswer(connection) };
+}
+
+function refusedBeforeStoring(verdict: Exclude<AnswerVerdict, { ok: true }>): boolean {
+	return verdict.kind === 'quota' || (verdict.kind === 'rejected' && REGISTER_REFUSAL_CODES.includes(verdict.resultCode));
+}
+
+/** Today's count for the item, read after OCCTO answered: a store that fails now must not hide the answer. */
+async function quotaAfterAnswer(connection: OcctoConnection): Promise<ItemQuota> {
+	try {
+		return quotaOfReading(await connection.ledger.read(connection.userId));
+	} catch (error) {
+		return { unavailable: `Today's call count could not be read after the call: ${(error as Error).message}` };
+	}
 }
 
 /**
@@ -129,14 +143,15 @@ export async function callOcctoList(
 ): Promise<OcctoListAnswer> {
 	const { connection, resultCode, body, quota } = await exchange.call(this, apiId, fields, options, itemIndex);
 	const zipped = OCCTO_APIS[apiId].answersZip || !body.subarray(0, 64).toString('latin1').trimStart().startsWith('<');
+	let answer: ListAnswer;
 	try {
-		const answer = await readListAnswer(body, { zipped, limits: options.limits, keepOriginal, wire: connection.wire });
-		return { ...answer, resultCode, quota: await quota() };
+		answer = await readListAnswer(body, { zipped, limits: options.limits, keepOriginal, wire: connection.wire });
 	} catch (error) {
 		if (submits(apiId)) throw unreadableReceipt(this, apiId, resultCode, error, itemIndex);
 		if (error instanceof ListShapeError) throw shapeFailure(this, apiId, error, itemIndex);
 		throw decodeFailure(this, apiId, error, itemIndex);
 	}
+	return { ...answer, resultCode, quota: await quota() };
 }
 
 export interface OcctoDocumentAnswer {

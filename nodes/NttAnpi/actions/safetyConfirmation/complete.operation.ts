@@ -1,9 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ANPI_PATHS } from '../../mapping';
-import { anpiRequest } from '../../transport';
-import { callLimits, items, optionsCollection, readTid, tidField, usageOf } from './common';
+import { writeOnceOptions } from '../../../shared/writeOnce';
+import { optionsCollection, readTid, tidField } from './common';
+import { anpiWriteOperation } from './writeOperation';
 
 const properties: INodeProperties[] = [
 	tidField,
@@ -13,14 +14,18 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	optionsCollection(),
+	optionsCollection(writeOnceOptions('execution', { write: 'the completion', done: 'completed', check: 'check Get Many' })),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['safetyConfirmation'], operation: ['complete'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const tid = readTid.call(this, itemIndex, true) as string;
-	const limits = callLimits.call(this, itemIndex);
-	const answer = await anpiRequest.call(this, { operation: 'complete', method: 'PUT', path: ANPI_PATHS.complete, body: { tid }, idempotent: false, itemIndex, limits });
-	return items([{ tid, targetCount: answer.targetCount, ...usageOf.call(this, answer, itemIndex) }], itemIndex);
-}
+export const write = anpiWriteOperation({
+	scope: 'execution',
+	words: { what: 'the completion', done: 'completed', check: 'Get Many shows the round as completed (完了)' },
+	async build(itemIndex) {
+		const tid = readTid.call(this, itemIndex, true) as string;
+		return { call: { operation: 'complete' as const, method: 'PUT' as const, path: ANPI_PATHS.complete, body: { tid } }, content: { tid } };
+	},
+	outcome: (answer, call) => ({ tid: call.body?.tid, targetCount: answer.targetCount }),
+	reference: (outcome) => `completion of thread ${String(outcome.tid)}`,
+});

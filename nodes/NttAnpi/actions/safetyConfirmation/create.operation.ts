@@ -1,10 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { jstMinute } from '../../../shared/japanTime';
 import { ANPI_PATHS, LIMITS } from '../../mapping';
-import { anpiRequest } from '../../transport';
-import { callLimits, checkLength, items, optionsCollection, readDate, usageOf } from './common';
+import { writeOnceOptions } from '../../../shared/writeOnce';
+import { checkLength, optionsCollection, readDate } from './common';
+import { anpiWriteOperation } from './writeOperation';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -80,12 +81,12 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection(),
+	optionsCollection(writeOnceOptions('window', { write: 'a round', done: 'created', check: 'look for it in Get Many' })),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['safetyConfirmation'], operation: ['create'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+async function build(this: IExecuteFunctions, itemIndex: number) {
 	const title = String(this.getNodeParameter('title', itemIndex, '')).trim();
 	const text = String(this.getNodeParameter('text', itemIndex, '')).trim();
 	if (!title) throw new NodeOperationError(this.getNode(), '"Title" is empty', { itemIndex, description: 'Give the round a subject, e.g. 地震発生 安否確認.' });
@@ -93,11 +94,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	checkLength.call(this, title, 'Title', LIMITS.title, itemIndex);
 	checkLength.call(this, text, 'Text', LIMITS.text, itemIndex);
 	const fields = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const body: IDataObject = {
-		title,
-		text,
-		strdate: readDate.call(this, this.getNodeParameter('startDate', itemIndex, ''), 'Start Date', itemIndex) ?? jstMinute(new Date()),
-	};
+	const startDate = readDate.call(this, this.getNodeParameter('startDate', itemIndex, ''), 'Start Date', itemIndex);
+	const body: IDataObject = { title, text, strdate: startDate ?? jstMinute(new Date()) };
 	const closing = readDate.call(this, fields.closingNoticeDate, 'Closing Notice Date', itemIndex);
 	if (closing) body.endpldate = closing;
 	const addresses = String(fields.closingAddresses ?? '')
@@ -125,7 +123,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (autoComplete) body.atendpldate = autoComplete;
 	if (fields.drill !== undefined) body.trngflg = fields.drill ? '1' : '0';
 
-	const limits = callLimits.call(this, itemIndex);
-	const answer = await anpiRequest.call(this, { operation: 'create', method: 'POST', path: ANPI_PATHS.create, body, idempotent: false, itemIndex, limits });
-	return items([{ tid: answer.tid, resultCount: answer.resultCount, title, strdate: body.strdate, ...usageOf.call(this, answer, itemIndex) }], itemIndex);
+	// an empty Start Date means "now": left out of what identifies the round, so a re-run matches
+	return { call: { operation: 'create' as const, method: 'POST' as const, path: ANPI_PATHS.create, body }, content: { ...body, strdate: startDate } };
 }
+
+export const write = anpiWriteOperation({
+	scope: 'window',
+	words: { what: 'the safety confirmation round', done: 'created', check: 'Get Many lists a round with this title' },
+	build,
+	outcome: (answer, call) => ({ tid: answer.tid, resultCount: answer.resultCount, title: call.body?.title, strdate: call.body?.strdate }),
+	reference: (outcome) => `thread ID ${String(outcome.tid)}`,
+});

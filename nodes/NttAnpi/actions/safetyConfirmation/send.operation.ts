@@ -1,9 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { ANPI_PATHS } from '../../mapping';
-import { anpiRequest } from '../../transport';
-import { callLimits, items, optionsCollection, readQuestions, readTargetFilters, readTid, targetFilterFields, tidField, usageOf } from './common';
+import { writeOnceOptions } from '../../../shared/writeOnce';
+import { optionsCollection, readQuestions, readTargetFilters, readTid, targetFilterFields, tidField } from './common';
+import { anpiWriteOperation } from './writeOperation';
 
 const filtered = { target: ['filtered', 'byAnswers'] };
 
@@ -38,12 +39,12 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	optionsCollection(),
+	optionsCollection(writeOnceOptions('execution', { write: 'the request', done: 'sent', check: 'check Get Status' })),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['safetyConfirmation'], operation: ['send'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+async function build(this: IExecuteFunctions, itemIndex: number) {
 	const tid = readTid.call(this, itemIndex, true) as string;
 	const sendkbn = this.getNodeParameter('sendKind', itemIndex, '0') as string;
 	const target = this.getNodeParameter('target', itemIndex, 'everyone') as string;
@@ -65,10 +66,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Add a filter (e.g. Answer State Filters → Answer State = unanswered), or choose Target "Everyone".',
 		});
 	}
-	const limits = callLimits.call(this, itemIndex);
-	const answer = await anpiRequest.call(this, { operation: 'send', method: 'PUT', path: ANPI_PATHS.send, body, idempotent: false, itemIndex, limits });
-	return items(
-		[{ tid, action: sendkbn === '1' ? 'stop' : 'send', targetCount: answer.targetCount, ...usageOf.call(this, answer, itemIndex) }],
-		itemIndex,
-	);
+	return { call: { operation: 'send' as const, method: 'PUT' as const, path: ANPI_PATHS.send, body }, content: body };
 }
+
+// a Send repeated next hour (a reminder) is meant to go out: it is remembered within one execution only
+export const write = anpiWriteOperation({
+	scope: 'execution',
+	words: { what: 'the send request', done: 'sent', check: 'Get Status (Send State filter) shows it was sent' },
+	build,
+	outcome: (answer, call) => ({ tid: call.body?.tid, action: call.body?.sendkbn === '1' ? 'stop' : 'send', targetCount: answer.targetCount }),
+	reference: (outcome) => `${String(outcome.action)} of thread ${String(outcome.tid)} (${String(outcome.targetCount)} people)`,
+});
