@@ -53,12 +53,14 @@ export async function testOcctoCredential(
 		return error((problem as Error & { fix?: string }).fix ? `${(problem as Error).message}. ${(problem as Error & { fix: string }).fix}` : (problem as Error).message);
 	}
 	let ledger;
+	let reservation;
 	try {
 		({ ledger } = await openCallLedger(data));
+		reservation = await ledger.reserve(userId, DAILY_CALL_LIMIT);
 	} catch (problem) {
-		return error(problem instanceof LedgerUnavailableError ? `${problem.message}. ${problem.description}` : `The call ledger cannot be opened: ${(problem as Error).message}`);
+		const reason = problem instanceof LedgerUnavailableError ? `${problem.message}. ${problem.description}` : `The call ledger cannot be used: ${(problem as Error).message}`;
+		return error(`${reason.replace(/\.?$/, '.')} The test was not sent.`);
 	}
-	const reservation = await ledger.reserve(userId, DAILY_CALL_LIMIT);
 	if (!reservation.allowed) {
 		return error(`No OCCTO calls are left today for ${userId} (${reservation.reading.used} used); the test was not sent. The count resets at 00:00 Japan time.`);
 	}

@@ -3,12 +3,14 @@
 // codes (ASSUMPTION 12), date formats (ASSUMPTION 10). Assumptions only warn; the values a user configured in
 // the credential (Required Plan Values) are errors. Every fact comes from ../mapping.ts.
 import {
+	ASSUMED_SINGLE_PLAN_ELEMENTS,
 	BUSINESS_PROTOCOL,
 	ENVELOPE,
 	PLAN_DATE_ELEMENTS,
 	PLAN_ELEMENT_LABELS,
 	PLAN_HEADER_PROTOCOL,
 	REQUIRED_BODY_CODES,
+	SINGLE_PLAN_ELEMENTS,
 } from '../mapping';
 import type { ScannedElement, ScannedPlan } from './scan';
 import type { PlanProblem, ProblemBasis } from './types';
@@ -16,7 +18,7 @@ import { CONFIGURED, SPECIFICATION, assumption } from './types';
 
 /** A value the user requires in the plan (credential → Advanced Settings → Required Plan Values). */
 export interface RequiredPlanValue {
-	/** An element name (its first occurrence anywhere) or a slash-separated path from the root. */
+	/** An element name (anywhere) or a slash-separated path from the root; expected exactly once. */
 	element: string;
 	value: string;
 }
@@ -36,13 +38,15 @@ export function structureProblems(scan: ScannedPlan, required: readonly Required
 	const problems: PlanProblem[] = [];
 	const root = elements[0];
 	if (!root) return problems; // no root element is a well-formedness error, reported as such
-	// the first child of that name: elements are in document order, so the search ends where the parent does
-	const child = (parent: ScannedElement, name: string) => {
+	// every child of that name: elements are in document order, so the search ends where the parent does
+	const children = (parent: ScannedElement, name: string) => {
+		const found: ScannedElement[] = [];
 		for (let i = parent.index + 1; i < elements.length && elements[i].start < parent.end; i++) {
-			if (elements[i].parent === parent.index && elements[i].name === name) return elements[i];
+			if (elements[i].parent === parent.index && elements[i].name === name) found.push(elements[i]);
 		}
-		return undefined;
+		return found;
 	};
+	const child = (parent: ScannedElement, name: string) => children(parent, name)[0];
 	const missing = (parent: ScannedElement, name: string, rule: PlanProblem['rule'], fix: string, basis: ProblemBasis): PlanProblem => ({
 		line: parent.line,
 		column: parent.column,
@@ -63,7 +67,7 @@ export function structureProblems(scan: ScannedPlan, required: readonly Required
 		});
 		return problems;
 	}
-	problems.push(...requiredValueProblems(elements, root, required));
+	problems.push(...requiredValueProblems(elements, root, required), ...repeatedProblems(elements));
 	const group = child(root, ENVELOPE.group);
 	if (!group) {
 		problems.push(missing(root, ENVELOPE.group, 'envelope', `Put the header and body inside <${ENVELOPE.group}>: ${ENVELOPE_SHAPE}. ${UNSURE}.`, LAYOUT));
@@ -81,20 +85,20 @@ export function structureProblems(scan: ScannedPlan, required: readonly Required
 			[PLAN_HEADER_PROTOCOL.bpidVersionElement, BUSINESS_PROTOCOL.bpidVersion],
 			[PLAN_HEADER_PROTOCOL.bpidElement, PLAN_HEADER_PROTOCOL.bpid],
 		];
-		for (const [code, value] of expected) problems.push(...protocolProblem(header, child(header, code), code, value, missing, HEADER_PROTOCOL));
+		for (const [code, value] of expected) problems.push(...protocolProblems(header, children(header, code), code, value, missing, HEADER_PROTOCOL));
 	}
 	if (body) {
 		for (const code of REQUIRED_BODY_CODES) {
-			const element = child(body, code);
-			if (!element || element.text === '') {
-				const fix = `Fill in ${label(code)}; the node assumes every outage plan carries it. ${UNSURE}.`;
-				problems.push(
-					element
-						? { ...place(element), rule: 'required-code', message: `${label(code)} is empty`, fix, ...LAYOUT }
-						: missing(body, code, 'required-code', `Add ${label(code)} to <${ENVELOPE.body}>; the node assumes every outage plan carries it. ${UNSURE}.`, LAYOUT),
-				);
-			} else if (code === 'JP00002' && assumeProtocol && element.text !== BUSINESS_PROTOCOL.infoCategoryCode) {
-				problems.push(...protocolProblem(body, element, code, BUSINESS_PROTOCOL.infoCategoryCode, missing, LAYOUT));
+			const found = children(body, code);
+			if (!found.length) {
+				problems.push(missing(body, code, 'required-code', `Add ${label(code)} to <${ENVELOPE.body}>; the node assumes every outage plan carries it. ${UNSURE}.`, LAYOUT));
+				continue;
+			}
+			const fix = `Fill in ${label(code)}; the node assumes every outage plan carries it. ${UNSURE}.`;
+			for (const element of found.filter((e) => e.text === '')) problems.push({ ...place(element), rule: 'required-code', message: `${label(code)} is empty`, fix, ...LAYOUT });
+			if (code === 'JP00002' && assumeProtocol) {
+				const filled = found.filter((e) => e.text !== '');
+				if (filled.length) problems.push(...protocolProblems(body, filled, code, BUSINESS_PROTOCOL.infoCategoryCode, missing, LAYOUT));
 			}
 		}
 		const prefix = `${body.path}/`;
@@ -116,8 +120,8 @@ function requiredValueProblems(elements: ScannedElement[], root: ScannedElement,
 	for (const { element: wanted, value } of required) {
 		const isPath = wanted.includes('/');
 		const fullPath = isPath && !wanted.startsWith(`${root.name}/`) ? `${root.name}/${wanted}` : wanted;
-		const found = elements.find((element) => (isPath ? element.path === fullPath : element.name === wanted));
-		if (!found) {
+		const all = elements.filter((element) => (isPath ? element.path === fullPath : element.name === wanted));
+		if (!all.length) {
 			problems.push({
 				...place(root),
 				path: isPath ? fullPath : wanted,
@@ -126,7 +130,12 @@ function requiredValueProblems(elements: ScannedElement[], root: ScannedElement,
 				fix: `Add it with the value ${value}, or correct ${setting} if OCCTO's specification says otherwise.`,
 				...CONFIGURED,
 			});
-		} else if (found.text !== value) {
+			continue;
+		}
+		if (all.length > 1) {
+			problems.push(repeated(all, `${setting} requires it once, with the value ${value}`, `Keep one <${all[0].name}> holding ${value}, or correct ${setting} if OCCTO's specification says otherwise.`, CONFIGURED));
+		}
+		for (const found of all.filter((element) => element.text !== value)) {
 			problems.push({
 				...place(found),
 				rule: 'configured',
@@ -139,10 +148,40 @@ function requiredValueProblems(elements: ScannedElement[], root: ScannedElement,
 	return problems;
 }
 
-/** A business-protocol value where the node assumes it sits: present and exactly the outage plans' code. */
-function protocolProblem(
+/** Elements a plan has once (mapping.ts): a second one would make OCCTO or the checks read another value than the first. */
+function repeatedProblems(elements: ScannedElement[]): PlanProblem[] {
+	const byName = new Map<string, ScannedElement[]>();
+	for (const element of elements) {
+		if (SINGLE_PLAN_ELEMENTS.includes(element.name) || ASSUMED_SINGLE_PLAN_ELEMENTS[element.name] !== undefined) {
+			byName.set(element.name, [...(byName.get(element.name) ?? []), element]);
+		}
+	}
+	const problems: PlanProblem[] = [];
+	for (const [name, all] of byName) {
+		if (all.length < 2) continue;
+		const spec = SINGLE_PLAN_ELEMENTS.includes(name);
+		problems.push(
+			repeated(
+				all,
+				spec ? 'a plan message carries it once' : 'the node assumes a plan carries it once',
+				`Keep one ${label(name)} and remove the others${spec ? '' : `. ${UNSURE}`}.`,
+				spec ? SPECIFICATION : assumption(ASSUMED_SINGLE_PLAN_ELEMENTS[name]),
+			),
+		);
+	}
+	return problems;
+}
+
+/** One problem for an element found more than once, placed at its second occurrence. */
+function repeated(all: ScannedElement[], why: string, fix: string, basis: ProblemBasis): PlanProblem {
+	const lines = all.map((element) => element.line).join(', ');
+	return { ...place(all[1]), rule: 'repeated', message: `${label(all[0].name)} occurs ${all.length} times (lines ${lines}), but ${why}`, fix, ...basis };
+}
+
+/** A business-protocol value where the node assumes it sits: present and, every occurrence, exactly the outage plans' code. */
+function protocolProblems(
 	parent: ScannedElement,
-	element: ScannedElement | undefined,
+	found: ScannedElement[],
 	code: string,
 	value: string,
 	missing: (parent: ScannedElement, name: string, rule: PlanProblem['rule'], fix: string, basis: ProblemBasis) => PlanProblem,
@@ -150,17 +189,16 @@ function protocolProblem(
 ): PlanProblem[] {
 	const why = `outage plans use BPID版 ${BUSINESS_PROTOCOL.bpidVersion}, 副機関コード ${BUSINESS_PROTOCOL.bpidSubAgency}, 情報区分コード ${BUSINESS_PROTOCOL.infoCategoryCode}`;
 	const where = `${UNSURE}; if OCCTO's specification puts the business protocol elsewhere, enter it in the credential's Advanced Settings → Required Plan Values`;
-	if (!element) return [missing(parent, code, 'business-protocol', `Add <${code}>${value}</${code}> (${why}). ${where}.`, basis)];
-	if (element.text === value) return [];
-	return [
-		{
+	if (!found.length) return [missing(parent, code, 'business-protocol', `Add <${code}>${value}</${code}> (${why}). ${where}.`, basis)];
+	return found
+		.filter((element) => element.text !== value)
+		.map((element) => ({
 			...place(element),
-			rule: 'business-protocol',
+			rule: 'business-protocol' as const,
 			message: `${label(code)} is "${element.text}", not ${value}`,
 			fix: `Set <${code}> to ${value} (${why}). ${where}.`,
 			...basis,
-		},
-	];
+		}));
 }
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -1,6 +1,6 @@
 // Where OCCTO's XSD comes from in n8n: input binary fields, or a folder on the n8n server. The panel
 // fields are shared by Validate and Register ("Validate Before Sending").
-import { readdir } from 'node:fs/promises';
+import { opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
@@ -12,6 +12,30 @@ import { PlanSchemaError, chooseMainSchema } from './xsd';
 
 const MAX_SCHEMA_FILES = 200;
 const MAX_SCHEMA_BYTES = 20 * 1024 * 1024;
+/** A schema folder is small: the walk stops at the first of these limits (a path such as / is refused at once). */
+const MAX_FOLDER_DEPTH = 4;
+const MAX_FOLDER_ENTRIES = 1000;
+
+/** Too deep or too many entries: the folder is not OCCTO's schema set. */
+class FolderTooLarge extends Error {}
+
+/** Relative paths of the .xsd files under the folder, breadth first, without following symbolic links to folders. */
+async function listXsdFiles(root: string): Promise<string[]> {
+	const found: string[] = [];
+	const queue: Array<{ relative: string; depth: number }> = [{ relative: '', depth: 0 }];
+	let entries = 0;
+	for (let next = queue.shift(); next; next = queue.shift()) {
+		for await (const entry of await opendir(path.join(root, next.relative))) {
+			if (++entries > MAX_FOLDER_ENTRIES) throw new FolderTooLarge(`more than ${MAX_FOLDER_ENTRIES} files and folders`);
+			const relative = path.join(next.relative, entry.name);
+			if (entry.isDirectory()) {
+				if (next.depth >= MAX_FOLDER_DEPTH) throw new FolderTooLarge(`folders more than ${MAX_FOLDER_DEPTH} levels deep`);
+				queue.push({ relative, depth: next.depth + 1 });
+			} else if (/\.xsd$/i.test(entry.name)) found.push(relative);
+		}
+	}
+	return found.sort();
+}
 
 export const schemaOptions: INodeProperties[] = [
 	{
@@ -98,26 +122,43 @@ async function fromBinaryFields(this: IExecuteFunctions, itemIndex: number, fiel
 
 async function fromFolder(this: IExecuteFunctions, itemIndex: number, folder: string): Promise<SchemaFile[]> {
 	const refuse = (message: string, description: string) => new NodeOperationError(this.getNode(), message, { itemIndex, description });
-	let resolved: Awaited<ReturnType<IExecuteFunctions['helpers']['resolvePath']>>;
+	// one answer for a path that is missing, not a folder or unreadable: the error must not tell which
+	const unreadable = () => refuse(`"XSD Folder Path" ${folder} cannot be read`, 'Check that the folder exists on the n8n server and that n8n may read it.');
+	const notAllowed = () => refuse(`n8n is not allowed to read "XSD Folder Path" ${folder}`, 'Put the schema files under a folder n8n may read (by default ~/.n8n-files; see N8N_RESTRICT_FILE_ACCESS_TO).');
+	// checked before anything is read, on the path as given when it cannot be resolved
+	type Resolved = Awaited<ReturnType<IExecuteFunctions['helpers']['resolvePath']>>;
+	const resolved = await this.helpers.resolvePath(folder).catch(() => path.resolve(folder) as Resolved);
+	if (this.helpers.isFilePathBlocked(resolved)) throw notAllowed();
 	let entries: string[];
 	try {
-		resolved = await this.helpers.resolvePath(folder);
-		entries = (await readdir(resolved, { recursive: true })).filter((name) => /\.xsd$/i.test(name)).sort();
+		entries = await listXsdFiles(resolved);
 	} catch (error) {
-		throw refuse(`"XSD Folder Path" ${folder} cannot be read`, `Check that the folder exists on the n8n server (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
-	}
-	if (this.helpers.isFilePathBlocked(resolved)) {
-		throw refuse(`n8n is not allowed to read "XSD Folder Path" ${folder}`, 'Put the schema files under a folder n8n may read (by default ~/.n8n-files; see N8N_RESTRICT_FILE_ACCESS_TO).');
+		if (!(error instanceof FolderTooLarge)) throw unreadable();
+		throw refuse(`"XSD Folder Path" ${folder} holds ${error.message}`, 'Point it at the folder of OCCTO\'s outage-plan schema only.');
 	}
 	if (!entries.length) throw refuse(`"XSD Folder Path" ${folder} holds no .xsd file`, 'Copy OCCTO\'s schema files (.xsd) into the folder.');
 	if (entries.length > MAX_SCHEMA_FILES) throw refuse(`"XSD Folder Path" ${folder} holds more than ${MAX_SCHEMA_FILES} .xsd files`, 'Point it at the folder of OCCTO\'s outage-plan schema only.');
 	const files: SchemaFile[] = [];
 	for (const entry of entries) {
-		const file = await this.helpers.resolvePath(path.join(resolved, entry));
-		// n8n's own reader: honours the allowed folders and refuses symbolic links out of them
-		const bytes = await this.helpers.binaryToBuffer(await this.helpers.createReadStream(file));
-		if (bytes.length > MAX_SCHEMA_BYTES) throw refuse(`The XSD file ${entry} is larger than 20 MB`, 'Point "XSD Folder Path" at OCCTO\'s schema files only.');
-		files.push(decodeSchema.call(this, itemIndex, entry.split(path.sep).join('/'), bytes));
+		const name = entry.split(path.sep).join('/');
+		const cannotRead = () => refuse(`The XSD file ${name} in "XSD Folder Path" cannot be read`, 'Give n8n read access to OCCTO\'s schema files, or remove the file.');
+		const file = await this.helpers.resolvePath(path.join(resolved, entry)).catch(() => undefined);
+		if (!file) throw cannotRead();
+		if (this.helpers.isFilePathBlocked(file)) throw notAllowed();
+		// the size before the bytes: a huge file is refused without being read
+		const size = await stat(file).then((info) => info.size, () => undefined);
+		if (size === undefined) throw cannotRead();
+		const tooLarge = () => refuse(`The XSD file ${name} is larger than 20 MB`, 'Point "XSD Folder Path" at OCCTO\'s schema files only.');
+		if (size > MAX_SCHEMA_BYTES) throw tooLarge();
+		let bytes: Buffer;
+		try {
+			// n8n's own reader: honours the allowed folders and refuses symbolic links out of them
+			bytes = await this.helpers.binaryToBuffer(await this.helpers.createReadStream(file));
+		} catch {
+			throw cannotRead();
+		}
+		if (bytes.length > MAX_SCHEMA_BYTES) throw tooLarge(); // grown since
+		files.push(decodeSchema.call(this, itemIndex, name, bytes));
 	}
 	return files;
 }

@@ -8,6 +8,7 @@ export type PlanRule =
 	| 'envelope'
 	| 'business-protocol'
 	| 'required-code'
+	| 'repeated'
 	| 'date'
 	| 'shift-jis'
 	| 'size'

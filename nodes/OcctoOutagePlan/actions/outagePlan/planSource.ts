@@ -6,6 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { buildXml, decodeXmlBytes } from '../../../shared/codecs';
 import { jstSecond, toJstDigits } from '../../../shared/japanTime';
 import { BUSINESS_PROTOCOL, ENVELOPE, PLAN_DIVISION_ELEMENT, PLAN_DIVISIONS, PLAN_HEADER_PROTOCOL } from '../../mapping';
+import { assertPlanDataKeys, planDataKeysProperty } from './planDataKeys';
 
 const planDivisionOptions = Object.entries(PLAN_DIVISIONS).map(([value, name]) => ({ name: `${value}: ${name}`, value }));
 
@@ -90,9 +91,10 @@ export const planSourceProperties: INodeProperties[] = [
 		type: 'json',
 		default: '{\n  "OUTAGE_ITEM": [\n    { "FACILITY_NM": "○○発電所1号機", "STR_DATE": "20261201", "END_DATE": "20261205" }\n  ]\n}',
 		description:
-			'The rest of the plan body (JPTRM) as JSON: keys become XML elements, arrays become repeated elements. Map it from earlier nodes with an expression.',
+			'The rest of the plan body (JPTRM) as JSON: keys become XML elements (each must be an XML name), arrays become repeated elements. Map it from earlier nodes with an expression.',
 		displayOptions: { show: { planSource: ['json'] } },
 	},
+	planDataKeysProperty,
 	{
 		displayName: 'Encoding',
 		name: 'encoding',
@@ -181,6 +183,7 @@ function buildEnvelope(this: IExecuteFunctions, itemIndex: number, lenient: bool
 			description: 'Give an object such as { "OUTAGE_ITEM": [ … ] }; its keys become elements of the plan body.',
 		});
 	}
+	assertPlanDataKeys(this, itemIndex, planData);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {
 		JP00002: BUSINESS_PROTOCOL.infoCategoryCode,
