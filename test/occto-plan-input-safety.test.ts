@@ -126,6 +126,9 @@ describe('every occurrence of an element is checked; one the plan carries once m
 		const report = await validate({ planSource: 'xml', planXml: xml });
 		expect(report.valid).toBe(true);
 		expect(report.problems).toEqual([expect.objectContaining({ rule: 'repeated', path: `${BODY}/PLAN_DIVISION`, severity: 'warning', assumption: 6 })]);
+		// names of Object.prototype's members are elements like any other
+		const inherited = validPlanXml().replace('<JP00002>', '<constructor/><constructor/><toString/><toString/><JP00002>');
+		expect((await validate({ planSource: 'xml', planXml: inherited })).problems).toEqual([]);
 		const header = validPlanXml().replace('<JPC21>', '<JPC11>3BS2</JPC11><JPC21>');
 		const wrong = await validate({ planSource: 'xml', planXml: header });
 		expect(wrong.problems.map((p) => `${p.rule} ${p.severity}`).sort()).toEqual(['business-protocol warning', 'repeated error']);

@@ -314,7 +314,8 @@ describe('Register → Validate Before Sending', () => {
 		const refused = await run({ resource: 'outagePlan', operation: 'register', planSource: 'xml', planXml: validPlanXml() }, undefined, credential);
 		expect(errorOf(refused, 'OCCTO')?.message).toBe('The plan XML cannot be sent: the plan lacks <JPC05>, which the credential\'s Advanced Settings → Required Plan Values requires to be "3A"');
 		expectNoCall();
-		const foreign = swap('<JPMGH><JPC03>3A</JPC03><JPC11>3AS1</JPC11>', '<JPMGH><JPC03>ES</JPC03><JPC05>3A</JPC05><JPC11>S1</JPC11>');
+		// a message ID of its own: the same plan as the test before would be a repeat, not sent again
+		const foreign = swap('<JPMGH><JPC03>3A</JPC03><JPC11>3AS1</JPC11><JPC21>TEST0001', '<JPMGH><JPC03>ES</JPC03><JPC05>3A</JPC05><JPC11>S1</JPC11><JPC21>TEST0002');
 		const [sent] = outputOf(await run({ resource: 'outagePlan', operation: 'register', planSource: 'xml', planXml: foreign }, undefined, credential), 'OCCTO');
 		expect(sent).toEqual(expect.objectContaining({ validated: true, warnings: [] }));
 		expect(sim.requests.length).toBe(requestsBefore + 1);

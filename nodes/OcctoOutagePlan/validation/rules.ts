@@ -30,7 +30,9 @@ const DATE_FORMAT = assumption(10);
 /** What a warning adds to its fix: the node's guess may be wrong, and where to correct it. */
 const UNSURE = 'This is the node\'s assumption, not OCCTO\'s specification: if your plans are right as they are, ignore this warning';
 
-const label = (code: string) => (PLAN_ELEMENT_LABELS[code] ? `<${code}> (${PLAN_ELEMENT_LABELS[code]})` : `<${code}>`);
+/** A table's own entry: element names such as "constructor" are not Object.prototype's members. */
+const own = <T>(table: Record<string, T>, name: string): T | undefined => (Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined);
+const label = (code: string) => (own(PLAN_ELEMENT_LABELS, code) ? `<${code}> (${PLAN_ELEMENT_LABELS[code]})` : `<${code}>`);
 const place = (element: ScannedElement) => ({ line: element.line, column: element.column, path: element.path });
 
 export function structureProblems(scan: ScannedPlan, required: readonly RequiredPlanValue[] = []): PlanProblem[] {
@@ -103,7 +105,7 @@ export function structureProblems(scan: ScannedPlan, required: readonly Required
 		}
 		const prefix = `${body.path}/`;
 		for (const element of elements) {
-			const format = PLAN_DATE_ELEMENTS[element.name];
+			const format = own(PLAN_DATE_ELEMENTS, element.name);
 			if (format && element.path.startsWith(prefix)) {
 				const problem = dateProblem(element, format);
 				if (problem) problems.push(problem);
@@ -152,8 +154,10 @@ function requiredValueProblems(elements: ScannedElement[], root: ScannedElement,
 function repeatedProblems(elements: ScannedElement[]): PlanProblem[] {
 	const byName = new Map<string, ScannedElement[]>();
 	for (const element of elements) {
-		if (SINGLE_PLAN_ELEMENTS.includes(element.name) || ASSUMED_SINGLE_PLAN_ELEMENTS[element.name] !== undefined) {
-			byName.set(element.name, [...(byName.get(element.name) ?? []), element]);
+		if (SINGLE_PLAN_ELEMENTS.includes(element.name) || own(ASSUMED_SINGLE_PLAN_ELEMENTS, element.name) !== undefined) {
+			const seen = byName.get(element.name);
+			if (seen) seen.push(element);
+			else byName.set(element.name, [element]);
 		}
 	}
 	const problems: PlanProblem[] = [];
@@ -165,7 +169,7 @@ function repeatedProblems(elements: ScannedElement[]): PlanProblem[] {
 				all,
 				spec ? 'a plan message carries it once' : 'the node assumes a plan carries it once',
 				`Keep one ${label(name)} and remove the others${spec ? '' : `. ${UNSURE}`}.`,
-				spec ? SPECIFICATION : assumption(ASSUMED_SINGLE_PLAN_ELEMENTS[name]),
+				spec ? SPECIFICATION : assumption(ASSUMED_SINGLE_PLAN_ELEMENTS[name]), // own: filtered above
 			),
 		);
 	}
