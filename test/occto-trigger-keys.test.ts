@@ -138,6 +138,9 @@ describe('key fields by content (keyFields.ts)', () => {
 		// repeating receipt numbers and two fields of 1-4: the one with which the plans are told apart
 		const two = repeated.map((r, i) => ({ ...r, HANSU: String((i % 2) + 1) }));
 		expect(decideKeyFields(two.map((r) => ({ ...r, KEIKAKU: '3' })), 'plans')?.planDivision).toBe('HANSU');
+		// …and two that both would: refused, both named
+		const both = repeated.map((r, i) => ({ ...r, HANSU: String(i + 1) }));
+		expect(() => decideKeyFields(both, 'plans')).toThrow(/plan division.*"KEIKAKU", "HANSU"/);
 		// a kept decision without division whose receipt numbers now repeat is decided again
 		const kept: KeyFields = { receptionNo: 'UKETSUKE_NO', marker: 'KOSHIN_NICHIJI' };
 		expect(decideKeyFields(repeated, 'plans', kept)?.planDivision).toBe('KEIKAKU');

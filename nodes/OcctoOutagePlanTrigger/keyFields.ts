@@ -219,28 +219,27 @@ function decidePlanKey(rows: IDataObject[], cols: Map<string, string[]>, marker:
 	const hinted = shown.filter((name) => DIVISION_HINT.test(name));
 	const division = shown.length === 1 ? shown[0] : hinted.length === 1 ? hinted[0] : undefined;
 	if (division !== undefined) return { receptionNo: receiptWith(division), planDivision: division };
-	try {
-		return { receptionNo: receiptWith(undefined) }; // receipt numbers alone tell these plans apart
-	} catch (error) {
-		// they repeat: the division is needed, and must be the one field with which the plans are told apart
-		const names = candidates.map(([name]) => name);
-		const fits = names.filter((name) => {
-			try {
-				receiptWith(name);
-				return true;
-			} catch {
-				return false;
-			}
-		});
-		if (fits.length === 1) return { receptionNo: receiptWith(fits[0]), planDivision: fits[0] };
-		if (!names.length) throw error;
-		throw new KeyFieldError(
-			`This trigger cannot tell which field holds the plan division (計画区分), which the plans need since their receipt numbers repeat: ${quote(fits.length ? fits : names)} all hold plan divisions (1-4)`,
-			'planDivision',
-			fits.length ? fits : names,
-			fixFor(KEY.planDivision, (fits.length ? fits : names)[0], rows),
-		);
-	}
+	const fitsWith = (name: string | undefined) => {
+		try {
+			return receiptWith(name);
+		} catch {
+			return undefined;
+		}
+	};
+	const alone = fitsWith(undefined); // receipt numbers alone tell these plans apart
+	if (alone !== undefined) return { receptionNo: alone };
+	// they repeat: the division is needed, and must be the one field with which the plans are told apart
+	const names = candidates.map(([name]) => name);
+	const fits = names.filter((name) => fitsWith(name) !== undefined);
+	if (fits.length === 1) return { receptionNo: receiptWith(fits[0]), planDivision: fits[0] };
+	if (!names.length) receiptWith(undefined); // throws: the receipt number's own error says what is missing
+	const named = fits.length ? fits : names;
+	throw new KeyFieldError(
+		`This trigger cannot tell which field holds the plan division (計画区分), which the plans need since their receipt numbers repeat: ${quote(named)} all hold plan divisions (1-4)`,
+		'planDivision',
+		named,
+		fixFor(KEY.planDivision, named[0], rows),
+	);
 }
 
 /**
