@@ -1,10 +1,12 @@
 // NTT Anpi Trigger, New Answers with an empty Thread ID, between rounds: whatever the gateway answers for
 // "no round is open" (HTTP 404, an API error about the thread, an empty list), a poll is quiet; when a round
-// opens, every answer of it arrives once. Driven through n8n-core's PollContext (test/pollHarness.ts).
+// opens, every answer of it arrives once — but none given before the trigger was activated (Emit Existing
+// off). Driven through n8n-core's PollContext (test/pollHarness.ts).
 import type { IDataObject } from 'n8n-workflow';
 
 import { NttComApi } from '../credentials/NttComApi.credentials';
 import { ANPI_PATHS } from '../nodes/NttAnpi/mapping';
+import { jstMinute } from '../nodes/shared/japanTime';
 import { NttAnpiTrigger } from '../nodes/NttAnpiTrigger/NttAnpiTrigger.node';
 import type { AnpiSimulator, NoOpenRoundAnswer } from '../simulators/anpi/server';
 import { startAnpiSimulator } from '../simulators/anpi/server';
@@ -120,5 +122,49 @@ describe('what stays an error', () => {
 		expect(await trigger.poll()).toBeNull();
 		expect(usersOf(await trigger.poll())).toEqual([[open, user(5)]]);
 		expect(await trigger.poll()).toBeNull();
+	});
+});
+
+describe('a round that opens holding answers from before activation (Emit Existing off)', () => {
+	const OLD = 300;
+	const yesterday = () => jstMinute(new Date(Date.now() - 86_400_000));
+	beforeEach(async () => {
+		await sim.close();
+		sim = await startAnpiSimulator({ users: OLD + 10, answeredShare: 0, seedOpenRound: false });
+		store = new CredentialStore({ nttComApi: new NttComApi() }, { nttComApi: nttCredential(sim.url) });
+	});
+
+	/** Opens a round holding OLD answers registered yesterday, then 5 people answer now. */
+	function roundWithOldAnswers(): { tid: string; fresh: string[] } {
+		const tid = sim.openRound('前日からの訓練');
+		for (let i = 1; i <= OLD; i++) sim.answer(tid, user(i), ANSWERS, yesterday());
+		const fresh = [1, 2, 3, 4, 5].map((i) => user(OLD + i));
+		for (const usrcd of fresh) sim.answer(tid, usrcd, ANSWERS);
+		return { tid, fresh };
+	}
+
+	it('only the answers given after activation are emitted (5 of 5, not 305), once', async () => {
+		const trigger = newAnswersTrigger();
+		expect(await trigger.poll()).toBeNull(); // activation, no round open
+		expect(await trigger.poll()).toBeNull();
+		const { tid, fresh } = roundWithOldAnswers();
+		expect(usersOf(await trigger.poll())).toEqual(fresh.map((usrcd) => [tid, usrcd]));
+		expect(await trigger.poll()).toBeNull();
+		sim.answer(tid, user(OLD + 6), ANSWERS);
+		expect(usersOf(await trigger.poll())).toEqual([[tid, user(OLD + 6)]]);
+	});
+
+	it('a cursor kept before the activation time was: bounded by the poll before, not the round start', async () => {
+		const trigger = newAnswersTrigger();
+		trigger.staticData['node:New answers'] = { tid: '' }; // between rounds, as an earlier version left it
+		const { tid, fresh } = roundWithOldAnswers();
+		expect(usersOf(await trigger.poll())).toEqual(fresh.map((usrcd) => [tid, usrcd]));
+	});
+
+	it('Emit Existing on: the round arrives whole, from its start', async () => {
+		const trigger = newAnswersTrigger({ emitExisting: true });
+		expect(await trigger.poll()).toBeNull();
+		roundWithOldAnswers();
+		expect(await trigger.poll()).toHaveLength(OLD + 5);
 	});
 });

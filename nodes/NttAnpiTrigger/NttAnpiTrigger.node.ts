@@ -4,7 +4,8 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 import { fromJstDigits, jstMinute } from '../shared/japanTime';
 import { isSandbox } from '../shared/sandbox/environment';
 import { onCursorCopy } from '../shared/trigger/cursorCopy';
-import { onlyRemembers } from '../shared/trigger/firstRun';
+import { emitsExisting, onlyRemembers } from '../shared/trigger/firstRun';
+import { pollsPerDay } from '../shared/pollSchedule';
 import { guardedPoll } from '../shared/trigger/guardedPoll';
 import { diffSnapshot } from '../shared/trigger/snapshotDiff';
 import { isTestRun, testRunSample } from '../shared/trigger/testRun';
@@ -27,6 +28,11 @@ interface Cursor {
 	tid?: string;
 	since?: string;
 	emittedAtSince?: string[];
+	/**
+	 * newAnswers: the minute (YYYYMMDDHHMI) the trigger was activated. With Emit Existing off, no answer from
+	 * before it is new, even in a round first seen later (a round may open holding yesterday's answers).
+	 */
+	activatedAt?: string;
 	/** thread events: tid → endflg as last seen. */
 	threads?: Record<string, string>;
 }
@@ -117,7 +123,8 @@ export class NttAnpiTrigger implements INodeType {
 				name: 'emitExisting',
 				type: 'boolean',
 				default: false,
-				description: 'Whether the first poll after activation emits what is already there (otherwise it only remembers it)',
+				description:
+					'Whether the first poll after activation emits what is already there (otherwise it only remembers it, and New Answers never emits an answer given before activation, even in a round that opens later)',
 			},
 			{
 				displayName: 'Options',
@@ -159,6 +166,9 @@ async function newAnswers(this: IPollFunctions, state: Cursor, limits: CallLimit
 	if (tid && !TID_PATTERN.test(tid)) {
 		throw new NodeOperationError(this.getNode(), `"Thread ID" must be up to ${LIMITS.tidLength} letters or digits, got "${tid}"`);
 	}
+	// a cursor from before activatedAt was kept: its activation was no later than the poll before this one
+	const sinceLastPoll = state.tid === undefined ? 0 : Math.ceil(86_400_000 / pollsPerDay(this.getNodeParameter('pollTimes', {}) as IDataObject));
+	state.activatedAt ??= jstMinute(new Date(Date.now() - sinceLastPoll));
 	const before: Cursor = { ...state };
 	let items: INodeExecutionData[] | undefined;
 	try {
@@ -171,7 +181,8 @@ async function newAnswers(this: IPollFunctions, state: Cursor, limits: CallLimit
 	if (items) return items;
 	// Between rounds: no error, no event, and the place stays where it was. A round seen before stays the one
 	// followed (a round that opens next is read from its beginning, as any change of round); when none was
-	// seen yet, "" says so, and the first round that opens is new, all its answers included.
+	// seen yet, "" says so, and the first round that opens is new, its answers from its beginning (with Emit
+	// Existing off, from activation on).
 	state.tid = before.tid ?? '';
 	state.since = before.since;
 	state.emittedAtSince = before.emittedAtSince;
@@ -205,17 +216,20 @@ async function answersOfRound(
 		);
 	// an answer without a round: the gateway's way of saying that none is open
 	const noRound = () => !tid && NO_VALUE.has(thread.tid);
+	// A round is read from its start, but with Emit Existing off never from before activation: answers it held
+	// then are not new. Answer times have minute resolution: the activation minute is read (nothing lost).
+	const start = testRun || emitsExisting(this) ? undefined : state.activatedAt;
 	// Answer times have minute resolution: poll from the last minute seen again and drop what was emitted.
-	const from = state.since;
+	const from = state.since ?? start;
 	await query(from)();
 	if (noRound()) return undefined;
 	if (state.tid !== undefined && thread.tid !== state.tid && !tid) {
 		// the open round changed (or one opened after none was): follow the new one from its start
 		state.since = undefined;
 		state.emittedAtSince = [];
-		if (from !== undefined) {
+		if (from !== start) {
 			rows.length = 0;
-			await query(undefined)();
+			await query(start)();
 			if (noRound()) return undefined;
 		}
 	}
