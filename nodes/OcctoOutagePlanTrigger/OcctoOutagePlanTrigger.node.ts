@@ -258,7 +258,7 @@ async function pollOnce(this: IPollFunctions): Promise<INodeExecutionData[][] | 
 		);
 	}
 	const connection = await getOcctoConnection.call(this);
-	const extra: IDataObject = connection.sandbox ? { certificate: connection.certificate, sandbox: true } : { certificate: connection.certificate };
+	const extra: IDataObject = connection.sandbox ? { certificate: null, sandbox: true } : { certificate: connection.certificate };
 	const apiId = isSubmissions ? 'BA13B006' : 'BA13B103';
 	const now = clock.now();
 	const deferredBefore = stored.deferred ?? [];

@@ -133,8 +133,8 @@ export function userIndex(usrcd: string): number {
 	return match ? Number(match[1]) - 1 : -1;
 }
 
-/** A person's answers to the four questions (deterministic, so runs can be compared). */
-const answersOf = (index: number) => ['01', index % 3 === 0 ? '02' : '01', '01', index % 4 === 0 ? '02' : '01'];
+/** A person's answers to the four questions (deterministic, so runs can be compared): one in five is injured (本人 02 負傷). */
+const answersOf = (index: number) => [index % 5 === 1 ? '02' : '01', index % 3 === 0 ? '02' : '01', '01', index % 4 === 0 ? '02' : '01'];
 
 export function seededThread(tid: string, title: string, endflg: string, start: Date, answered: number, users: number): ThreadState {
 	const thread: ThreadState = {

@@ -185,8 +185,8 @@ export async function toItems(
 	if (hints.length) this.addExecutionHints(...hints);
 	const binary = attachOriginal ? await originalFiles.call(this, answer, baseName) : undefined;
 	// one certificate and one quota object shared by every item of this answer: a 50,000-row list need not
-	// hold 100,000 copies of the same two small objects
-	const certificate = { ...connection.certificate };
+	// hold 100,000 copies of the same two small objects; the Sandbox has no certificate to report
+	const certificate = connection.sandbox ? null : { ...connection.certificate };
 	const quota = { ...answer.quota };
 	// the rows are this call's own fresh objects: completed in place rather than copied once more
 	return rows.map((row) => {

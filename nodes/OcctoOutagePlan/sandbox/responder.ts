@@ -120,6 +120,22 @@ function checkPlan(xml: string): ErrorDetail[] {
 	return errors;
 }
 
+/** A registered plan's name in lists: its facilities and target date (e.g. "○○発電所1号機 20261201"), else its receipt number. */
+function planNameOf(submission: StoredSubmission): string {
+	let body: Record<string, unknown> = {};
+	try {
+		body = planBody(parseXml(submission.xml));
+	} catch {
+		// stored only after parsing; a plan that does not parse again keeps the fallback name
+	}
+	const facilities = [body.OUTAGE_ITEM]
+		.flat()
+		.map((item) => (typeof item === 'object' && item !== null ? (item as XmlObject).FACILITY_NM : undefined))
+		.filter((name): name is string => typeof name === 'string' && name !== '');
+	const target = typeof body.JP06116 === 'string' ? body.JP06116 : '';
+	return facilities.length ? [...facilities, target].filter(Boolean).join(' ') : `作業停止計画 ${submission.receptionNo}`;
+}
+
 /** The submission's status at `now`: 受付中 until the delay is over, then OCCTO's verdict. */
 export function statusAt(submission: StoredSubmission, now: Date, delayMs: number) {
 	if (now.getTime() - submission.submittedAt < delayMs) return SUBMISSION_STATUS.receiving;
@@ -260,7 +276,7 @@ export class OcctoResponder {
 			rows.push({
 				PLAN_DIVISION: s.planDivision,
 				OCCTO_RECEPTION_NO: s.receptionNo,
-				PLAN_NM: s.fileName,
+				PLAN_NM: planNameOf(s),
 				STAT: SUBMISSION_STATUS.accepted.code,
 				STAT_NM: SUBMISSION_STATUS.accepted.name,
 				SBMIT_DAYTIME: jstSecond(new Date(s.submittedAt)),
