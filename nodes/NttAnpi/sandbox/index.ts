@@ -1,10 +1,13 @@
 // The NTT Anpi Sandbox: a credential with Environment "Sandbox" hands each call to the responder in this
 // folder instead of the network, token included. The answer comes back as the gateway's JSON with its status,
-// so retries, paging, deadlines and errors run as in production. Rounds are kept in the package's shared store
-// (a file in the n8n user folder, or n8n's Redis in queue mode), so every process of one instance agrees.
+// so retries, paging, deadlines and errors run as in production. Rounds are kept, bounded, in the Sandbox's
+// own store (nodes/shared/sandbox/store.ts: its own folder, or its own keys in n8n's Redis in queue mode), so
+// every process of one instance agrees.
+import type { INode } from 'n8n-workflow';
+
 import { clock } from '../../shared/clock';
-import { StoredBook } from '../../shared/sandbox/book';
-import { openSharedStore } from '../../shared/state';
+import { openSandboxStore, sandboxBook, sandboxStoreError } from '../../shared/sandbox/store';
+import { StoreUnavailableError } from '../../shared/state';
 import type { RawResponse } from '../transport/answer';
 import type { AnpiBookState, AnpiResponder } from './responder';
 import { createAnpiResponder, initialAnpiBook } from './responder';
@@ -12,12 +15,30 @@ import { createAnpiResponder, initialAnpiBook } from './responder';
 const SANDBOX_CLIENT = { clientId: 'sandbox', clientSecret: 'sandbox' };
 /** How long a send or a completion takes before Get Status shows it. */
 const SANDBOX_DELAY_MS = 5_000;
+/** Rounds kept (oldest out): every write rewrites the whole book. */
+export const SANDBOX_MAX_ROUNDS = 100;
 
 let accessToken: string | undefined;
 
+export function pruneAnpiBook(book: AnpiBookState): void {
+	book.threads = book.threads.slice(-SANDBOX_MAX_ROUNDS);
+}
+
+const isAnpiBook = (document: unknown) =>
+	typeof document === 'object' &&
+	document !== null &&
+	typeof (document as AnpiBookState).nextTid === 'number' &&
+	Array.isArray((document as AnpiBookState).threads) &&
+	typeof (document as AnpiBookState).tokens === 'object';
+
 async function sandboxResponder(): Promise<AnpiResponder> {
-	const store = await openSharedStore({ mode: 'automatic' }, process.env, { folder: 'ntt-sandbox' });
-	const book = new StoredBook<AnpiBookState>(store.state, 'ntt-sandbox:book', () => initialAnpiBook({ seedOpenRound: false, now: clock.now() }));
+	const store = await openSandboxStore('ntt');
+	const book = sandboxBook<AnpiBookState>('ntt', store, {
+		key: 'ntt-sandbox:book',
+		empty: () => initialAnpiBook({ seedOpenRound: false, now: clock.now() }),
+		isBook: isAnpiBook,
+		prune: pruneAnpiBook,
+	});
 	return createAnpiResponder(book, {
 		clients: { [SANDBOX_CLIENT.clientId]: SANDBOX_CLIENT.clientSecret },
 		asyncDelayMs: SANDBOX_DELAY_MS,
@@ -34,7 +55,18 @@ export interface SandboxCall {
 }
 
 /** One call answered in process, token included, as the gateway would answer it. Opens no socket. */
-export async function answerFromAnpiSandbox(call: SandboxCall): Promise<RawResponse> {
+export async function answerFromAnpiSandbox(call: SandboxCall, node: INode): Promise<RawResponse> {
+	try {
+		return await answer(call);
+	} catch (error) {
+		// the Sandbox's own store failing is not the gateway's answer: say which store and how to start again
+		if (error instanceof StoreUnavailableError) throw sandboxStoreError(node, error);
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the responder's own failure, judged by the caller as in production
+		throw error;
+	}
+}
+
+async function answer(call: SandboxCall): Promise<RawResponse> {
 	const responder = await sandboxResponder();
 	if (!accessToken || !(await responder.authorized(`Bearer ${accessToken}`))) {
 		const token = await responder.token({ grantType: 'client_credentials', ...SANDBOX_CLIENT });

@@ -3,7 +3,7 @@
 // back-off and jitter. Create, Send and Complete are never retried here; the only repeat they can see is
 // n8n's single retry after renewing a rejected token.
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { headerOf } from '../../shared/http/answer';
 import { withinMs } from '../../shared/http/deadline';
@@ -87,8 +87,10 @@ export async function anpiRequest(this: AnpiContext, call: AnpiCall): Promise<ID
 					TOKEN_FIELD,
 				)) as RawResponse;
 			// the Sandbox answers in process (nodes/NttAnpi/sandbox): no token call, no socket
-			response = await withinMs(sandbox ? async () => await answerFromAnpiSandbox(call) : request, waitMs);
+			response = await withinMs(sandbox ? async () => await answerFromAnpiSandbox(call, this.getNode()) : request, waitMs);
 		} catch (error) {
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already a NodeOperationError: the Sandbox's own store, named
+			if (sandbox && error instanceof NodeOperationError) throw error;
 			const failure = classify(error);
 			const retryable = call.idempotent && (failure.kind === 'timeout' || failure.kind === 'reset') && attempt < READ_RETRIES;
 			if (failure.kind === 'timeout' && waitMs < limits.timeoutMs) throw deadlineError(this, call, label, attempt + 1, true);

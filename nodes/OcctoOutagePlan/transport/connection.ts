@@ -7,7 +7,11 @@ import { trimBaseUrl } from '../../shared/http/answer';
 import type { OcctoApiId } from '../mapping';
 import { DEFAULT_BASE_URL, OCCTO_APIS } from '../mapping';
 import { isSandbox } from '../../shared/sandbox/environment';
-import { SANDBOX_CERTIFICATE, SANDBOX_USER_ID, SANDBOX_VALIDITY } from '../sandbox';
+import { codesInWords } from '../../shared/codeWords';
+import type { SandboxStore } from '../../shared/sandbox/store';
+import { sandboxStoreError } from '../../shared/sandbox/store';
+import { StoreUnavailableError } from '../../shared/state';
+import { SANDBOX_CERTIFICATE, SANDBOX_USER_ID, SANDBOX_VALIDITY, checkOcctoSandbox, openOcctoSandbox } from '../sandbox';
 import { credentialSecrets } from './authenticate';
 import type { CallLedger, SharedState } from './callLedger';
 import { LedgerUnavailableError, openCallLedger } from './callLedger';
@@ -33,22 +37,13 @@ export interface OcctoConnection {
 	wire: OcctoWireSettings;
 	/** Where today's calls are counted (the credential's "Ledger" setting). */
 	ledger: CallLedger;
-	/** Small shared values in the same store (activity markers for adaptive polling, the sandbox's plans). */
+	/** Small shared values (activity markers for adaptive polling): the ledger's store, or the Sandbox's own. */
 	state: SharedState;
 	/** Environment "Sandbox": answered in process by nodes/OcctoOutagePlan/sandbox, no certificate, no socket. */
 	sandbox: boolean;
+	/** The Sandbox's own store (its plans and markers), for a Sandbox credential. */
+	sandboxStore?: SandboxStore;
 }
-
-const SOCKET_CODE_WORDS: Record<string, string> = {
-	ECONNREFUSED: 'connection refused',
-	ECONNRESET: 'connection reset',
-	ETIMEDOUT: 'timed out',
-	ENOTFOUND: 'host not found',
-	EHOSTUNREACH: 'host unreachable',
-	EAI_AGAIN: 'name lookup failed',
-	EACCES: 'permission denied',
-	ENOENT: 'no such file or folder',
-};
 
 const connections = new WeakMap<object, Promise<OcctoConnection>>();
 
@@ -104,10 +99,20 @@ async function loadConnection(this: OcctoContextFunctions): Promise<OcctoConnect
 	} catch (error) {
 		if (error instanceof LedgerUnavailableError) {
 			// socket codes in words: n8n replaces any message naming one with a generic text that drops where and why
-			const message = error.message.replace(/\bE[A-Z_]{4,}\b/g, (code) => SOCKET_CODE_WORDS[code] ?? 'network error');
+			const message = codesInWords(error.message, 'network error');
 			throw new NodeOperationError(this.getNode(), message, { description: error.description });
 		}
 		throw new NodeOperationError(this.getNode(), error as Error);
+	}
+	let sandboxStore: SandboxStore | undefined;
+	if (sandbox) {
+		try {
+			sandboxStore = await openOcctoSandbox();
+			await checkOcctoSandbox(sandboxStore); // a damaged Sandbox is named before a call is counted
+		} catch (error) {
+			if (error instanceof StoreUnavailableError) throw sandboxStoreError(this.getNode(), error);
+			throw new NodeOperationError(this.getNode(), error as Error);
+		}
 	}
 	const paths = {} as Record<OcctoApiId, string>;
 	for (const api of Object.values(OCCTO_APIS)) {
@@ -124,8 +129,9 @@ async function loadConnection(this: OcctoContextFunctions): Promise<OcctoConnect
 		secrets,
 		wire,
 		ledger,
-		state,
+		state: sandboxStore?.state ?? state,
 		sandbox,
+		sandboxStore,
 	};
 }
 
