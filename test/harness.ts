@@ -75,6 +75,8 @@ export interface RunOptions {
 	credentials: CredentialStore;
 	/** Static data of the workflow, kept between runs when the same object is passed. */
 	staticData?: IDataObject;
+	/** The execution's ID (a re-run of a workflow is a new execution); default test-exec-1. */
+	executionId?: string;
 }
 
 function resolveCredentialExpression(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
@@ -133,11 +135,11 @@ function credentialsHelperFor(store: CredentialStore) {
 }
 
 /** What n8n hands a node besides its parameters: credentials helper, URLs, hooks. */
-export function additionalDataFor(credentials: CredentialStore, hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+export function additionalDataFor(credentials: CredentialStore, hooks?: ExecutionLifecycleHooks, executionId = 'test-exec-1'): IWorkflowExecuteAdditionalData {
 	return {
 		hooks,
 		credentialsHelper: credentialsHelperFor(credentials),
-		executionId: 'test-exec-1',
+		executionId,
 		restApiUrl: 'http://127.0.0.1:5678/rest',
 		instanceBaseUrl: 'http://127.0.0.1:5678/',
 		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
@@ -171,7 +173,8 @@ export async function runWorkflow(opts: RunOptions): Promise<IRun> {
 		settings: { executionOrder: 'v1' },
 		staticData: opts.staticData,
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-exec-1', {
+	const executionId = opts.executionId ?? 'test-exec-1';
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
 		id: 'test',
 		name: 'test',
 		nodes: opts.nodes,
@@ -186,7 +189,7 @@ export async function runWorkflow(opts: RunOptions): Promise<IRun> {
 	let resolveRun!: (run: IRun) => void;
 	const done = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run: IRun) => resolveRun(run));
-	const additionalData = additionalDataFor(opts.credentials, hooks);
+	const additionalData = additionalDataFor(opts.credentials, hooks, executionId);
 	const startNode = opts.nodes.find((n) => n.type === 'test.start') ?? workflow.getStartNode()!;
 	const runExecutionData = {
 		startData: {},

@@ -31,6 +31,11 @@ const tokens = new Set<string>();
 const sc = { resource: 'safetyConfirmation' };
 const getMany = { ...sc, operation: 'getMany', returnAll: false, limit: 3 };
 const create = { ...sc, operation: 'create', title: '訓練: 地震発生', text: '回答してください。' };
+// each test opens a round of its own: a round already sent is remembered and not created again
+let rounds = 0;
+beforeEach(() => {
+	create.title = `訓練: 地震発生 ${++rounds}`;
+});
 const faultBody = (faultstring: string, errorcode: string) => JSON.stringify({ fault: { faultstring, detail: { errorcode } } });
 
 function credential(direct = false): ICredentialDataDecryptedObject {

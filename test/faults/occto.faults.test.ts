@@ -30,6 +30,10 @@ const runner = occtoRunner(() => sim);
 
 const path = (api: OcctoApiId) => OCCTO_APIS[api].defaultPath;
 const register = { resource: 'outagePlan', operation: 'register', planSource: 'xml', planXml: validPlanXml() };
+// each test registers a plan of its own: a plan already sent is remembered and not sent again
+beforeEach(() => {
+	register.planXml = validPlanXml();
+});
 const OTHER_APIS: Array<[OcctoApiId, IDataObject]> = [
 	['BA13B103', planList],
 	['BA13B102', { resource: 'outagePlan', operation: 'get', planDivision: '1', occtoReceptionNo: '2000000001' }],

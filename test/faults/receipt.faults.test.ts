@@ -23,6 +23,10 @@ let proxy: FaultProxy;
 const runner = occtoRunner(() => sim);
 const REGISTER_PATH = OCCTO_APIS.BA13B101.defaultPath;
 const register = { resource: 'outagePlan', operation: 'register', planSource: 'xml', planXml: validPlanXml() };
+// each test registers a plan of its own: a plan already sent is remembered and not sent again
+beforeEach(() => {
+	register.planXml = validPlanXml();
+});
 const success = { [RESULT_CODE_HEADER]: '0000' };
 
 async function stores() {
@@ -63,7 +67,7 @@ beforeEach(async () => {
 });
 
 const MAY = /may have been registered/;
-const CHECK_FIRST = /run Submission → Get Many \(作業停止計画受付ファイル一覧取得, BA13B006\) and check whether it is listed before registering it again\. Nothing was retried\./;
+const CHECK_FIRST = /run Submission → Get Many \(作業停止計画受付ファイル一覧取得, BA13B006\) and check whether it is listed before registering it again\. Nothing was retried, and a re-run will not send this plan again unless "Send Even If Sent Before" is on\./;
 
 describe('Register: a success code, then a receipt that cannot be read', () => {
 	it.each<[string, FaultAction, RegExp]>([

@@ -118,6 +118,8 @@ export function noAnswerError(ctx: AnpiContext, call: AnpiCall, label: string, f
 export function answerError(ctx: AnpiContext, status: number, json: IDataObject | undefined, text: string, call: AnpiCall) {
 	const label = API_NAMES_JA[call.operation]; // the gateway's and API's own errors name the API, as before
 	const { itemIndex } = call;
+	// a server error can come after the write was carried out, whatever its body says
+	if (!call.idempotent && status >= 500) return maybeSent(serverFailedWrite(ctx, status, json, text, call));
 	if (json && typeof json.errorCode === 'string') {
 		const details = Array.isArray(json.errorDetails) ? (json.errorDetails as unknown[]).map(String) : [];
 		return apiError(ctx, {
@@ -128,7 +130,6 @@ export function answerError(ctx: AnpiContext, status: number, json: IDataObject 
 			description: details.length ? `Details: ${details.join(' / ')}` : 'The API gave no details.',
 		});
 	}
-	if (!call.idempotent && status >= 500) return maybeSent(serverFailedWrite(ctx, status, json, text, call));
 	const fault = json?.fault as { faultstring?: string; detail?: { errorcode?: string } } | undefined;
 	const busy = status === 429 || status === 503;
 	const busyAdvice = busy
