@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
+import { onSimulators, simulatorCredentials } from '../scripts/n8n-credentials.mjs';
 import { N8N_LINE, ROOT, activateArgs, anpiGateway, freePort, n8nSteps, occtoCredentialData, startN8n, stopN8n, until } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -22,7 +22,7 @@ const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/s
 const { startAnpiSimulator } = require(path.join(ROOT, 'dist/simulators/anpi/server.js'));
 const { badPlanXml, occtoPost, p12Tls, validPlanXml } = require(path.join(ROOT, 'dist/test/occto-fixtures.js'));
 
-const EXAMPLE = JSON.parse(readFileSync(path.join(ROOT, 'examples/mcp-server-readonly.json'), 'utf8'));
+const EXAMPLE = onSimulators(JSON.parse(readFileSync(path.join(ROOT, 'examples/mcp-server-readonly.json'), 'utf8')));
 const TOKEN = 'e2e-mcp-bearer-token-not-secret';
 const USER = 'U0000001';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
+import { simulatorCredentials, writeExamplesOnSimulators } from '../scripts/n8n-credentials.mjs';
 import { ROOT, freePort, n8nExecute, n8nSteps, occtoCredentialData, sleep } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -40,7 +40,7 @@ before(async () => {
 		env,
 		[
 			['import:credentials', `--input=${credentials}`],
-			['import:workflow', '--separate', `--input=${path.join(ROOT, 'examples')}`],
+			['import:workflow', '--separate', `--input=${writeExamplesOnSimulators(path.join(home, 'examples'))}`],
 			['import:workflow', '--separate', `--input=${path.join(ROOT, 'e2e', 'workflows')}`],
 		],
 		cli,

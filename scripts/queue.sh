@@ -332,7 +332,7 @@ start_queue() { # npm run start:queue
   # examples and credentials are imported once per unchanged set, as in npm start
   local stamp; stamp="$(import_stamp)"
   if [ "$(cat "$DIR/.imported" 2>/dev/null)" != "$stamp" ]; then
-    export QUEUE_IMPORT_CREDENTIALS="$RUNTIME_DIR/n8n-credentials.json" QUEUE_IMPORT_WORKFLOWS="$ROOT/examples"
+    export QUEUE_IMPORT_CREDENTIALS="$RUNTIME_DIR/n8n-credentials.json" QUEUE_IMPORT_WORKFLOWS="$RUNTIME_DIR/examples"
   fi
   QUEUE_N8N_PORT="$main_port" up > "$DIR/up.json"
   echo "$stamp" > "$DIR/.imported"

@@ -18,6 +18,8 @@ import path from 'node:path';
 
 import { chromium } from 'playwright-core';
 
+import { SANDBOX_CREDENTIALS, onSimulators } from './n8n-credentials.mjs';
+
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'docs', 'screenshots');
 const BASE = `http://127.0.0.1:${process.env.N8N_PORT ?? '5678'}`;
@@ -300,10 +302,7 @@ async function captureFeatures(page, occtoCredential) {
 	}
 
 	// the two Sandbox credentials of npm start (scripts/n8n-credentials.mjs): Environment Sandbox, nothing else asked
-	for (const [id, name] of [
-		['occtoSandbox0001', 'sandbox-credential-occto'],
-		['anpiSandbox00001', 'sandbox-credential-ntt'],
-	]) {
+	for (const [id, name] of SANDBOX_CREDENTIALS.map((c) => [c.id, c.type === 'occtoWebApi' ? 'sandbox-credential-occto' : 'sandbox-credential-ntt'])) {
 		console.log(`Sandbox credential ${id}`);
 		await page.goto(`${BASE}/home/credentials/${id}`);
 		const modal = page.locator('[data-test-id="editCredential-modal"]');
@@ -322,7 +321,8 @@ async function main() {
 	const examples = readdirSync(path.join(ROOT, 'examples'))
 		.filter((f) => f.endsWith('.json'))
 		.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
-		.map((f) => ({ file: f, workflow: JSON.parse(readFileSync(path.join(ROOT, 'examples', f), 'utf8')) }));
+		// as npm start imports them: on the simulators
+		.map((f) => ({ file: f, workflow: onSimulators(JSON.parse(readFileSync(path.join(ROOT, 'examples', f), 'utf8'))) }));
 	const stop = await ensureN8n();
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,

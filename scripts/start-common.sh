@@ -36,7 +36,8 @@ prepare_package() {
   bash scripts/n8n.sh install
 }
 
-# Starts both simulators on their fixed ports and writes $RUNTIME_DIR/n8n-credentials.json for them.
+# Starts both simulators on their fixed ports and writes $RUNTIME_DIR/n8n-credentials.json for them, and the
+# examples on them into $RUNTIME_DIR/examples.
 # Extra arguments are more ports that must be free (n8n's).
 start_simulators() {
   step "Starting the simulators"
@@ -52,7 +53,9 @@ start_simulators() {
   wait_for $ANPI_PORT "the NTT Anpi simulator"
   echo "  OCCTO simulator  https://127.0.0.1:$OCCTO_PORT (admin http://127.0.0.1:$OCCTO_ADMIN_PORT)  log: .runtime/occto-simulator.log"
   echo "  Anpi simulator   http://127.0.0.1:$ANPI_PORT  log: .runtime/anpi-simulator.log"
-  node scripts/n8n-credentials.mjs "$RUNTIME_DIR/occto-certs/credentials.json" "http://127.0.0.1:$ANPI_PORT" "$RUNTIME_DIR/n8n-credentials.json"
+  # the examples use the Sandbox credentials; npm start imports copies re-pointed at the simulators
+  rm -rf "$RUNTIME_DIR/examples"
+  node scripts/n8n-credentials.mjs "$RUNTIME_DIR/occto-certs/credentials.json" "http://127.0.0.1:$ANPI_PORT" "$RUNTIME_DIR/n8n-credentials.json" "$RUNTIME_DIR/examples"
 }
 
 # Fingerprint of what gets imported, so an unchanged set is not imported again on every start.
@@ -71,8 +74,8 @@ print_ready() { # n8n port, log description
 
   Open first:    Workflows → "OCCTO: daily outage-plan sync" → Execute workflow
                  then "OCCTO: submit outage plans and follow them" and "NTT Anpi: earthquake drill round".
-  Credentials "OCCTO simulator" and "NTT Anpi simulator" point at the simulators started above;
-  "OCCTO sandbox" and "NTT Anpi sandbox" need nothing running (Environment: Sandbox, README "Try it without accounts").
+  The examples use "OCCTO simulator" and "NTT Anpi simulator", which point at the simulators started above;
+  "OCCTO Sandbox" and "NTT Sandbox" need nothing running (Environment: Sandbox, README "Try it without accounts").
   $2        Stop everything: Ctrl-C
 
 TXT

@@ -3,6 +3,7 @@
 #  - installs the package's dev dependencies if missing and builds it
 #  - installs the pinned runtime (Node 24 + n8n 2.41.1) into ~/.cache the first time (minutes, progress shown)
 #  - starts the OCCTO and NTT Anpi simulators, imports credentials pointing at them and the example workflows
+#    re-pointed at them (the files in examples/ use the Sandbox credentials, which are imported too)
 #  - creates the owner account and starts n8n on 127.0.0.1:5678; Ctrl-C stops everything
 # Extra arguments go to the n8n CLI instead of `start`, with the simulators running (npm start -- execute --id=…).
 # Queue mode (Postgres, Redis, workers): `npm run start:queue` (scripts/queue.sh).
@@ -20,7 +21,7 @@ step "Importing credentials and example workflows"
 stamp="$(import_stamp)"
 if [ "$(cat "$N8N_USER_FOLDER/.imported" 2>/dev/null)" != "$stamp" ]; then
   N8N_RUNNERS_BROKER_PORT=5691 bash scripts/n8n.sh import:credentials --input="$RUNTIME_DIR/n8n-credentials.json" 2>&1 | grep -E "^Successfully|Error:" || true
-  N8N_RUNNERS_BROKER_PORT=5691 bash scripts/n8n.sh import:workflow --separate --input="$ROOT/examples" 2>&1 | grep -E "^Successfully|Error:" || true
+  N8N_RUNNERS_BROKER_PORT=5691 bash scripts/n8n.sh import:workflow --separate --input="$RUNTIME_DIR/examples" 2>&1 | grep -E "^Successfully|Error:" || true
   echo "$stamp" > "$N8N_USER_FOLDER/.imported"
 else
   echo "  already imported (unchanged)"
