@@ -11,6 +11,13 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 const properties: INodeProperties[] = [
 	{
+		displayName:
+			'Each round is created once: the whole batch is checked before the first call, and a round with the same title, text and options created with this credential in the last 24 hours (Remember Sends For) is not created again — Retry On Fail and re-runs return its thread ID (repeatOf). If the outcome of a create is unknown, check Get Many; "Send Even If Sent Before" creates it once more.',
+		name: 'createNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
 		displayName: 'Title',
 		name: 'title',
 		type: 'string',
