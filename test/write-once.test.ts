@@ -10,6 +10,7 @@ import { NttAnpi } from '../nodes/NttAnpi/NttAnpi.node';
 import { ANPI_PATHS } from '../nodes/NttAnpi/mapping';
 import { OCCTO_APIS, RESULT_CODE_HEADER } from '../nodes/OcctoOutagePlan/mapping';
 import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
+import { classifyNetworkFailure } from '../nodes/OcctoOutagePlan/transport/errors';
 import type { AnpiSimulator } from '../simulators/anpi/server';
 import { startAnpiSimulator } from '../simulators/anpi/server';
 import type { OcctoSimulator } from '../simulators/occto/server';
@@ -279,5 +280,21 @@ describe('NTT Anpi: Create, Send and Complete', () => {
 		const r = await ntt({ ...sc, operation: 'complete', tid: String(created.items[0].tid) }, { node: retrying });
 		expect(calls('PUT', ANPI_PATHS.complete) - before).toBe(1);
 		expect(r.error?.message).toMatch(/may have been completed/);
+	});
+});
+
+describe('Register: a TLS error is "certificate refused" only when it proves the handshake failed', () => {
+	const tlsError = (code: string, message: string) => Object.assign(new Error(message), { code });
+	it.each([
+		['EPROTO', 'error:0A000119:SSL routines::decryption failed or bad record mac', 'maybeRegistered'],
+		['ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC', 'sslv3 alert bad record mac', 'maybeRegistered'],
+		['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'tlsv13 alert certificate required (SSL alert number 116)', 'clientCertificateRefused'],
+		['ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', 'sslv3 alert bad certificate (SSL alert number 42)', 'clientCertificateRefused'],
+		['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate', 'serverCertificate'],
+	])('%s on Register → %s', (code, message, kind) => {
+		expect(classifyNetworkFailure(tlsError(code, message), 'BA13B101', []).kind).toBe(kind);
+	});
+	it('on a read, any TLS error is still a certificate problem (nothing can have been registered)', () => {
+		expect(classifyNetworkFailure(tlsError('EPROTO', 'decryption failed or bad record mac'), 'BA13B103', []).kind).toBe('clientCertificateRefused');
 	});
 });
