@@ -162,7 +162,11 @@ function serverFailedWrite(ctx: AnpiContext, status: number, json: IDataObject |
 		itemIndex: call.itemIndex,
 		httpCode: String(status),
 		apiCode: code,
-		message: `NTT Com API gateway error (HTTP ${status}) on ${operationLabel(call.operation)}${code ? ` [${code}]` : ''}: it may have been ${WRITE_DONE[call.operation] ?? 'sent'}; ${CHECK_BEFORE_REPEATING}`,
+		message: `${
+			typeof json?.errorCode === 'string'
+				? `${API_NAMES_JA[call.operation]} failed: ${`${json.errorCode} ${String(json.errorMessage ?? '')}`.trim()} (HTTP ${status})`
+				: `NTT Com API gateway error (HTTP ${status}) on ${operationLabel(call.operation)}${code ? ` [${code}]` : ''}`
+		}: it may have been ${WRITE_DONE[call.operation] ?? 'sent'}; ${CHECK_BEFORE_REPEATING}`,
 		description: `The server said: "${said}". A server error can come after the request was carried out. ${WRITE_NOT_RETRIED}`,
 	});
 }
