@@ -73,6 +73,7 @@ if (built) {
 		1: {
 			'queue.test.mjs':
 				'queue mode (Postgres, Redis, main + workers) is run on the 2.x line only: its harness drives the 2.x CLI, and the node code it covers is the same on both lines',
+			'exactly-once-queue.test.mjs': 'queue mode (Postgres, Redis, main + workers) is run on the 2.x line only, as queue.test.mjs',
 		},
 	};
 	for (const line of lines) {
