@@ -273,7 +273,7 @@ describe('NTT Anpi: Create, Send and Complete', () => {
 		expect(calls('PUT', ANPI_PATHS.send) - before).toBe(2);
 	});
 
-	it('Complete after a timeout: a retry in the same execution sends nothing and says it may have been completed', async () => {
+	it('Complete answered 503: a retry in the same execution sends nothing and says it may have been completed', async () => {
 		const created = await ntt({ ...sc, operation: 'create', title: 'E 訓練', text: 'x' });
 		const before = calls('PUT', ANPI_PATHS.complete);
 		anpi.failNext(503, { path: ANPI_PATHS.complete });
