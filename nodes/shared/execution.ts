@@ -9,6 +9,7 @@ import type { PreparedWrite, WriteOperation } from './writeOnce';
 import { executeWrites } from './writeOnce';
 
 export { errorItem, itemError } from './itemErrors';
+export { excerpt, redact } from './redaction';
 
 export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
@@ -36,25 +37,6 @@ export async function executePerItem(this: IExecuteFunctions, operation: ItemOpe
 }
 
 
-
-/** Removes every given secret from a text (error excerpts, server messages) before anyone sees it. */
-export function redact(text: string, secrets: Array<string | undefined>): string {
-	let result = text;
-	for (const secret of secrets) {
-		if (secret && secret.length >= 3) result = result.split(secret).join('[redacted]');
-	}
-	return result;
-}
-
-/** A short, single-line excerpt of a server's answer for error messages (HTML tags stripped). */
-export function excerpt(text: string, max = 200): string {
-	const plain = text
-		.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ')
-		.replace(/<[^>]+>/g, ' ')
-		.replace(/\s+/g, ' ')
-		.trim();
-	return plain.length > max ? `${plain.slice(0, max)}…` : plain;
-}
 
 /**
  * A NodeApiError with our wording. NodeApiError rewrites messages that mention common network codes into

@@ -6,7 +6,7 @@
 import { Cluster, Redis } from 'ioredis';
 import type { ClusterNode, RedisOptions } from 'ioredis';
 
-import { redact } from '../execution';
+import { redact } from '../redaction';
 import type { CounterKey, CounterRule, SharedCounter, SharedState, SharedStore } from './types';
 import { checkCounterName, checkRule, checkWholeNumber, StoreUnavailableError } from './types';
 
