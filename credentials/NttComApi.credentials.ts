@@ -11,11 +11,8 @@ import type {
 import { ApplicationError } from 'n8n-workflow';
 
 import { environmentProperty, productionOnly, sandboxOnly, isSandbox } from '../nodes/shared/sandbox/environment';
-import { DEFAULT_HOST, REGIONAL_HOSTS, GRANT_PATH, TOKEN_RENEW_MARGIN_MS, TOKEN_TIMEOUT_MS } from '../nodes/NttAnpi/mapping';
-import type { TokenAnswer } from '../nodes/NttAnpi/mapping';
-import type { CachedToken } from '../nodes/NttAnpi/transport/tokenCache';
-import { sharedToken, tokenStateFor } from '../nodes/NttAnpi/transport/tokenCache';
-import { anpiBaseUrlOf } from '../nodes/NttAnpi/transport/connection';
+import { DEFAULT_HOST, REGIONAL_HOSTS, GRANT_PATH, TOKEN_RENEW_MARGIN_MS, TOKEN_TIMEOUT_MS, sharedToken, tokenStateFor, anpiBaseUrlOf } from '../nodes/nttAnpiApi';
+import type { TokenAnswer, CachedToken } from '../nodes/nttAnpiApi';
 
 /** One token call to the gateway with the client credentials. */
 async function fetchGatewayToken(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<CachedToken> {
@@ -135,9 +132,9 @@ export class NttComApi implements ICredentialType {
 
 	// Fetches a token with the client credentials; n8n stores it in the credential and calls this again
 	// only when the token is missing or a call answered 401 (see authenticate for renewal before expiry).
-	// In queue mode the workers share one token (nodes/NttAnpi/transport/tokenCache.ts).
+	// In queue mode the workers share one token (nodes/nttAnpiApi/transport/tokenCache.ts).
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		// the Sandbox gets its tokens in process (nodes/NttAnpi/sandbox): never a token call from here
+		// the Sandbox gets its tokens in process (nodes/nttAnpiApi/sandbox): never a token call from here
 		if (isSandbox(credentials)) return { accessToken: '', validUntil: 0 };
 		const refused = String(credentials.accessToken ?? '') || undefined;
 		const token = await sharedToken(

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { NttComApi } from '../credentials/NttComApi.credentials';
-import { GRANT_PATH } from '../nodes/NttAnpi/mapping';
+import { GRANT_PATH } from '../nodes/nttAnpiApi';
 import { NttAnpi } from '../nodes/NttAnpi/NttAnpi.node';
 import { NttAnpiTrigger } from '../nodes/NttAnpiTrigger/NttAnpiTrigger.node';
 import { CallTimedOut, withinMs } from '../nodes/shared/http/deadline';

@@ -1,10 +1,10 @@
-// The NTT Com API credential's Test button (nodes/NttAnpi/methods/credentialTest.ts) through n8n-core's own
+// The NTT Com API credential's Test button (nodes/nttAnpiApi/credentialTest.ts) through n8n-core's own
 // CredentialTestContext, against the NTT simulator (a real HTTP server): a good secret, a refused one, a host that
 // does not answer, and a Sandbox credential, which must not use the network at all.
 import { CredentialTestContext } from 'n8n-core';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { testNttCredential } from '../nodes/NttAnpi/methods/credentialTest';
+import { testNttCredential } from '../nodes/nttAnpiApi';
 import type { AnpiSimulator } from '../simulators/anpi/server';
 import { startAnpiSimulator } from '../simulators/anpi/server';
 import { nttCredential } from './support/anpi';

@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecution
 
 import { NttComApi } from '../credentials/NttComApi.credentials';
 import { NttAnpi } from '../nodes/NttAnpi/NttAnpi.node';
-import { READ_RETRIES } from '../nodes/NttAnpi/transport';
+import { READ_RETRIES } from '../nodes/nttAnpiApi';
 import type { AnpiSimulator } from '../simulators/anpi/server';
 import { startAnpiSimulator } from '../simulators/anpi/server';
 import { CredentialStore, chain, errorOf, expectNoSecrets, hintsOf, itemsOf, outputOf, runWorkflow } from './harness';

@@ -4,9 +4,8 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { NttComApi } from '../credentials/NttComApi.credentials';
-import { ANPI_PATHS, GRANT_PATH, LIMITS } from '../nodes/NttAnpi/mapping';
+import { ANPI_PATHS, GRANT_PATH, LIMITS, READ_RETRIES } from '../nodes/nttAnpiApi';
 import { NttAnpi } from '../nodes/NttAnpi/NttAnpi.node';
-import { READ_RETRIES } from '../nodes/NttAnpi/transport';
 import type { AnpiSimulator } from '../simulators/anpi/server';
 import { startAnpiSimulator } from '../simulators/anpi/server';
 import { CredentialStore, chain, errorOf, expectNoSecrets, outputOf, runWorkflow } from './harness';

@@ -5,7 +5,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { NttComApi } from '../credentials/NttComApi.credentials';
-import { ANPI_PATHS } from '../nodes/NttAnpi/mapping';
+import { ANPI_PATHS } from '../nodes/nttAnpiApi';
 import { jstMinute } from '../nodes/shared/japanTime';
 import { NttAnpiTrigger } from '../nodes/NttAnpiTrigger/NttAnpiTrigger.node';
 import type { AnpiSimulator, NoOpenRoundAnswer } from '../simulators/anpi/server';

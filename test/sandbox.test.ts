@@ -11,7 +11,7 @@ import type { ICredentialTestFunctions, IDataObject, INode } from 'n8n-workflow'
 import { NttComApi } from '../credentials/NttComApi.credentials';
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { NttAnpi } from '../nodes/NttAnpi/NttAnpi.node';
-import { testNttCredential } from '../nodes/NttAnpi/methods/credentialTest';
+import { testNttCredential } from '../nodes/nttAnpiApi';
 import { NttAnpiTrigger } from '../nodes/NttAnpiTrigger/NttAnpiTrigger.node';
 import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
 import { openLedger } from '../nodes/OcctoOutagePlan/callLedger';

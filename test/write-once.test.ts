@@ -7,7 +7,7 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { NttComApi } from '../credentials/NttComApi.credentials';
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { NttAnpi } from '../nodes/NttAnpi/NttAnpi.node';
-import { ANPI_PATHS } from '../nodes/NttAnpi/mapping';
+import { ANPI_PATHS } from '../nodes/nttAnpiApi';
 import { OCCTO_APIS, RESULT_CODE_HEADER } from '../nodes/OcctoOutagePlan/mapping';
 import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
 import { classifyNetworkFailure } from '../nodes/OcctoOutagePlan/transport/errors';

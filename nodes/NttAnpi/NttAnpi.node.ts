@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
-import { testNttCredential } from './methods/credentialTest';
+import { testNttCredential } from '../nttAnpiApi';
 import * as safetyConfirmation from './actions/safetyConfirmation';
 
 export class NttAnpi implements INodeType {

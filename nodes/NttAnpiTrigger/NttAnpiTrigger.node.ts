@@ -9,14 +9,25 @@ import { pollsPerDay } from '../shared/pollSchedule';
 import { guardedPoll } from '../shared/trigger/guardedPoll';
 import { diffSnapshot } from '../shared/trigger/snapshotDiff';
 import { isTestRun, testRunSample } from '../shared/trigger/testRun';
-import { LIMITS, NO_VALUE, TID_PATTERN } from '../NttAnpi/mapping';
-import { readTimeoutMs } from '../NttAnpi/actions/safetyConfirmation/common';
-import { forEachThreadPage, threadStateOf } from '../NttAnpi/actions/safetyConfirmation/getMany.operation';
-import { answerStateOf, forEachStatusPage, personRow, statusBody, threadOf } from '../NttAnpi/actions/safetyConfirmation/getStatus.operation';
-import { testNttCredential } from '../NttAnpi/methods/credentialTest';
-import { CREDENTIAL_TYPE } from '../NttAnpi/transport/connection';
-import type { CallLimits } from '../NttAnpi/transport/limits';
-import { DEFAULT_DEADLINE_MINUTES, formatMinutes, timeoutOption } from '../NttAnpi/transport/limits';
+import type { CallLimits } from '../nttAnpiApi';
+import {
+	CREDENTIAL_TYPE,
+	DEFAULT_DEADLINE_MINUTES,
+	LIMITS,
+	NO_VALUE,
+	TID_PATTERN,
+	answerStateOf,
+	forEachStatusPage,
+	forEachThreadPage,
+	formatMinutes,
+	personRow,
+	readTimeoutMs,
+	statusBody,
+	testNttCredential,
+	threadOf,
+	threadStateOf,
+	timeoutOption,
+} from '../nttAnpiApi';
 
 type Event = 'newAnswers' | 'threadCompleted' | 'threadOpened';
 

@@ -1,6 +1,6 @@
 // NTT Com API gateway + Biz安否確認 (safety confirmation) simulator: a real HTTP(S) server on 127.0.0.1
 // with the token endpoint and the five operations, with state. Wire names come from
-// nodes/NttAnpi/mapping.ts, the same file the node uses. Error codes it invents start with "SIM" so
+// nodes/nttAnpiApi/mapping.ts, the same file the node uses. Error codes it invents start with "SIM" so
 // nobody mistakes them for NTT's.
 import http from 'node:http';
 import https from 'node:https';
@@ -8,10 +8,10 @@ import type { AddressInfo } from 'node:net';
 
 import { jstMinute } from '../../nodes/shared/japanTime';
 import { MemoryBook } from '../../nodes/shared/sandbox/book';
-import type { AnpiBookState, NoOpenRoundAnswer } from '../../nodes/NttAnpi/sandbox/responder';
-import { GRANT_ROUTE, createAnpiResponder, initialAnpiBook, seededThread, settleThread, userIndex } from '../../nodes/NttAnpi/sandbox/responder';
+import type { AnpiBookState, NoOpenRoundAnswer } from '../../nodes/nttAnpiApi';
+import { GRANT_ROUTE, createAnpiResponder, initialAnpiBook, seededThread, settleThread, userIndex } from '../../nodes/nttAnpiApi';
 
-export type { NoOpenRoundAnswer } from '../../nodes/NttAnpi/sandbox/responder';
+export type { NoOpenRoundAnswer } from '../../nodes/nttAnpiApi';
 
 export interface AnpiSimulatorOptions {
 	port?: number;

@@ -4,7 +4,7 @@
 
 import { NttComApi } from '../../credentials/NttComApi.credentials';
 import { NttAnpi } from '../../nodes/NttAnpi/NttAnpi.node';
-import { ANPI_PATHS } from '../../nodes/NttAnpi/mapping';
+import { ANPI_PATHS } from '../../nodes/nttAnpiApi';
 import { openLedger } from '../../nodes/OcctoOutagePlan/callLedger';
 import type { AnpiSimulator } from '../../simulators/anpi/server';
 import { startAnpiSimulator } from '../../simulators/anpi/server';

@@ -5,7 +5,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { NttComApi } from '../../credentials/NttComApi.credentials';
 import { OcctoWebApi } from '../../credentials/OcctoWebApi.credentials';
-import { ANPI_PATHS, LIMITS } from '../../nodes/NttAnpi/mapping';
+import { ANPI_PATHS, LIMITS } from '../../nodes/nttAnpiApi';
 import { NttAnpiTrigger } from '../../nodes/NttAnpiTrigger/NttAnpiTrigger.node';
 import { OCCTO_APIS } from '../../nodes/OcctoOutagePlan/mapping';
 import { OcctoOutagePlanTrigger } from '../../nodes/OcctoOutagePlanTrigger/OcctoOutagePlanTrigger.node';

@@ -2,8 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { OperationModule } from '../../shared/execution';
 import { routeToOperation } from '../../shared/execution';
-import { CREDENTIAL_TYPE } from '../transport/connection';
-import { runStartedAt } from '../transport/limits';
+import { CREDENTIAL_TYPE, runStartedAt } from '../../nttAnpiApi';
 import type { NttAnpiType } from './node.type';
 import * as safetyConfirmation from './safetyConfirmation';
 

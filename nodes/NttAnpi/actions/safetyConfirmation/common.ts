@@ -1,11 +1,10 @@
 // Fields, validation and output shaping shared by the safety-confirmation operations.
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toJstDigits } from '../../../shared/japanTime';
-import { ENUMS, LIMITS, QUESTION_COUNT, TID_PATTERN } from '../../mapping';
-import type { CallLimits } from '../../transport/limits';
-import { DEFAULT_DEADLINE_MINUTES, DEFAULT_TIMEOUT_SECONDS, formatMinutes, runStartedAt, timeoutOption } from '../../transport/limits';
+import { DEFAULT_DEADLINE_MINUTES, ENUMS, LIMITS, QUESTION_COUNT, TID_PATTERN, formatMinutes, readTimeoutMs, runStartedAt, timeoutOption } from '../../../nttAnpiApi';
+import type { CallLimits } from '../../../nttAnpiApi';
 
 /** The thread a call is about; mapped from the previous step by default. */
 export const tidField: INodeProperties = {
@@ -167,18 +166,6 @@ export const optionsCollection = (extra: INodeProperties[] = []): INodePropertie
 	default: {},
 	options: [...extra, ...waitOptions, usageWarningOption],
 });
-
-/** The Timeout (Seconds) option in milliseconds, checked (the node's and the trigger's Options). */
-export function readTimeoutMs(node: INode, options: IDataObject, itemIndex?: number): number {
-	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_SECONDS);
-	if (!Number.isFinite(timeout) || timeout <= 0) {
-		throw new NodeOperationError(node, `"Timeout (Seconds)" must be a positive number, got ${String(options.timeout)}`, {
-			...(itemIndex === undefined ? {} : { itemIndex }),
-			description: `Set it to the seconds one call may wait, e.g. ${DEFAULT_TIMEOUT_SECONDS}.`,
-		});
-	}
-	return timeout * 1000;
-}
 
 /** Timeout and deadline of this item's calls; the deadline counts from the start of the node's run. */
 export function callLimits(this: IExecuteFunctions, itemIndex: number): CallLimits {

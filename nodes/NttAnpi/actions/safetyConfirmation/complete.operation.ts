@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { ANPI_PATHS } from '../../mapping';
+import { ANPI_PATHS } from '../../../nttAnpiApi';
 import { writeOnceOptions } from '../../../shared/writeOnce';
 import { optionsCollection, readTid, tidField } from './common';
 import { anpiWriteOperation } from './writeOperation';

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { jstMinute } from '../../../shared/japanTime';
-import { ANPI_PATHS, LIMITS } from '../../mapping';
+import { ANPI_PATHS, LIMITS } from '../../../nttAnpiApi';
 import { writeOnceOptions } from '../../../shared/writeOnce';
 import { checkLength, optionsCollection, readDate } from './common';
 import { anpiWriteOperation } from './writeOperation';

@@ -1,10 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { returnAllAndLimit } from '../../../shared/descriptions';
-import { ANPI_PATHS, ENUMS, LIMITS } from '../../mapping';
-import { forEachPage } from '../../transport';
-import type { CallLimits } from '../../transport/limits';
+import { LIMITS, forEachThreadPage, threadStateOf } from '../../../nttAnpiApi';
 import { callLimits, items, optionsCollection, readLimit, usageOf } from './common';
 
 const properties: INodeProperties[] = [
@@ -34,28 +32,6 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['safetyConfirmation'], operation: ['getMany'] } }, properties);
-
-/** Walks the pages of the round list (Get Many and the trigger's round events). */
-export async function forEachThreadPage(
-	this: IExecuteFunctions | IPollFunctions,
-	call: { itemIndex: number; limits: CallLimits; wanted: number },
-	onPage: (threads: IDataObject[], answer: IDataObject) => void,
-): Promise<void> {
-	const { itemIndex, limits, wanted } = call;
-	await forEachPage.call(
-		this,
-		(offset, limit) => ({ operation: 'list', method: 'GET', path: ANPI_PATHS.list, qs: { offset, limit }, idempotent: true, itemIndex, limits }),
-		'thrdiList',
-		LIMITS.listPage,
-		wanted,
-		onPage,
-	);
-}
-
-/** The round's state by name (open, completed, aborted). */
-export function threadStateOf(thread: IDataObject): string | null {
-	return ENUMS.endflg[String(thread.endflg)] ?? null;
-}
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const wanted = readLimit.call(this, itemIndex);

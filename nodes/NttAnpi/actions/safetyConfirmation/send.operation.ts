@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { ANPI_PATHS } from '../../mapping';
+import { ANPI_PATHS } from '../../../nttAnpiApi';
 import { writeOnceOptions } from '../../../shared/writeOnce';
 import { optionsCollection, readQuestions, readTargetFilters, readTid, targetFilterFields, tidField } from './common';
 import { anpiWriteOperation } from './writeOperation';

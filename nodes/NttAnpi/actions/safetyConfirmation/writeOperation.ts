@@ -4,8 +4,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { PreparedWrite, RememberScope, WriteOperation, WriteWords } from '../../../shared/writeOnce';
 import { readWriteOnceOptions, repeatOf } from '../../../shared/writeOnce';
-import type { AnpiCall } from '../../transport';
-import { anpiRequest, anpiWriteMemory } from '../../transport';
+import type { AnpiCall } from '../../../nttAnpiApi';
+import { anpiRequest, anpiWriteMemory } from '../../../nttAnpiApi';
 import { callLimits, items, usageOf } from './common';
 
 export interface AnpiWrite extends PreparedWrite {

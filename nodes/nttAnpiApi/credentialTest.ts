@@ -3,10 +3,10 @@
 // host and a gateway that refuses the token each get their own message.
 import type { ICredentialTestFunctions, ICredentialsDecrypted, IDataObject, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { redact } from '../../shared/execution';
-import { isSandbox } from '../../shared/sandbox/environment';
-import { ANPI_PATHS, GRANT_PATH, TOKEN_TIMEOUT_MS } from '../mapping';
-import { anpiBaseUrlOf } from '../transport/connection';
+import { redact } from '../shared/execution';
+import { isSandbox } from '../shared/sandbox/environment';
+import { ANPI_PATHS, GRANT_PATH, TOKEN_TIMEOUT_MS } from './mapping';
+import { anpiBaseUrlOf } from './transport/connection';
 
 const error = (message: string): INodeCredentialTestResult => ({ status: 'Error', message });
 

@@ -2,7 +2,8 @@
 // whole run of a node or poll, so that a gateway that accepts requests and never answers on the day of a
 // disaster makes the workflow fail in bounded time instead of hanging for n8n's 300 s per call.
 
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -48,4 +49,16 @@ export function remainingMs(limits: CallLimits): number {
 export function formatMinutes(ms: number): string {
 	const minutes = ms / 60_000;
 	return minutes >= 1 && Number.isInteger(minutes) ? `${minutes} min` : `${Math.round(ms / 1000)} s`;
+}
+
+/** The Timeout (Seconds) option in milliseconds, checked (the node's and the trigger's Options). */
+export function readTimeoutMs(node: INode, options: IDataObject, itemIndex?: number): number {
+	const timeout = Number(options.timeout ?? DEFAULT_TIMEOUT_SECONDS);
+	if (!Number.isFinite(timeout) || timeout <= 0) {
+		throw new NodeOperationError(node, `"Timeout (Seconds)" must be a positive number, got ${String(options.timeout)}`, {
+			...(itemIndex === undefined ? {} : { itemIndex }),
+			description: `Set it to the seconds one call may wait, e.g. ${DEFAULT_TIMEOUT_SECONDS}.`,
+		});
+	}
+	return timeout * 1000;
 }

@@ -86,7 +86,7 @@ export async function anpiRequest(this: AnpiContext, call: AnpiCall): Promise<ID
 					},
 					TOKEN_FIELD,
 				)) as RawResponse;
-			// the Sandbox answers in process (nodes/NttAnpi/sandbox): no token call, no socket
+			// the Sandbox answers in process (nodes/nttAnpiApi/sandbox): no token call, no socket
 			response = await withinMs(sandbox ? async () => await answerFromAnpiSandbox(call, this.getNode()) : request, waitMs);
 		} catch (error) {
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already a NodeOperationError: the Sandbox's own store, named
