@@ -25,7 +25,7 @@ export async function anpiWriteMemory(this: IExecuteFunctions): Promise<{ state:
 		const store = await openSharedStore({ mode: 'automatic' }, process.env, { folder: FOLDER, wording: WORDING });
 		return { state: store.state, identity };
 	} catch (error) {
-		if (!(error instanceof StoreUnavailableError)) throw error;
+		if (!(error instanceof StoreUnavailableError)) throw new NodeOperationError(this.getNode(), error as Error);
 		throw new NodeOperationError(this.getNode(), `${error.message}. Nothing was sent.`, { description: error.description });
 	}
 }
