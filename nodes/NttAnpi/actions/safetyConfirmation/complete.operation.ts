@@ -3,7 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ANPI_PATHS } from '../../../nttAnpiApi';
 import { writeOnceOptions } from '../../../shared/writeOnce';
-import { optionsCollection, readTid, tidField } from './common';
+import { optionsCollection, tidField } from './fields';
+import { readTid } from './parameters';
 import { anpiWriteOperation } from './writeOperation';
 
 const properties: INodeProperties[] = [

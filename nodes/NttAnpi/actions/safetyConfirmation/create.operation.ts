@@ -4,7 +4,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { jstMinute } from '../../../shared/japanTime';
 import { ANPI_PATHS, LIMITS } from '../../../nttAnpiApi';
 import { writeOnceOptions } from '../../../shared/writeOnce';
-import { checkLength, optionsCollection, readDate } from './common';
+import { optionsCollection } from './fields';
+import { checkLength, readDate } from './parameters';
 import { anpiWriteOperation } from './writeOperation';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;

@@ -3,7 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { returnAllAndLimit } from '../../../shared/descriptions';
 import { LIMITS, forEachThreadPage, threadStateOf } from '../../../nttAnpiApi';
-import { callLimits, items, optionsCollection, readLimit, usageOf } from './common';
+import { optionsCollection } from './fields';
+import { items, usageOf } from './output';
+import { callLimits, readLimit } from './parameters';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(`Fetched in pages of up to ${LIMITS.listPage}`),

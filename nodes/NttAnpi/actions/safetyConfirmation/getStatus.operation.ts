@@ -3,18 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { returnAllAndLimit } from '../../../shared/descriptions';
 import { ENUMS, LIMITS, NO_VALUE, forEachStatusPage, personRow, statusBody, threadOf } from '../../../nttAnpiApi';
-import {
-	callLimits,
-	items,
-	optionsCollection,
-	readLimit,
-	readQuestions,
-	readTargetFilters,
-	readTid,
-	targetFilterFields,
-	optionalTidField,
-	usageOf,
-} from './common';
+import { optionalTidField, optionsCollection, targetFilterFields } from './fields';
+import { items, usageOf } from './output';
+import { callLimits, readLimit, readQuestions, readTargetFilters, readTid } from './parameters';
 
 const properties: INodeProperties[] = [
 	optionalTidField,

@@ -3,7 +3,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { ANPI_PATHS } from '../../../nttAnpiApi';
 import { writeOnceOptions } from '../../../shared/writeOnce';
-import { optionsCollection, readQuestions, readTargetFilters, readTid, targetFilterFields, tidField } from './common';
+import { optionsCollection, targetFilterFields, tidField } from './fields';
+import { readQuestions, readTargetFilters, readTid } from './parameters';
 import { anpiWriteOperation } from './writeOperation';
 
 const filtered = { target: ['filtered', 'byAnswers'] };

@@ -6,7 +6,8 @@ import type { PreparedWrite, RememberScope, WriteOperation, WriteWords } from '.
 import { readWriteOnceOptions, repeatOf } from '../../../shared/writeOnce';
 import type { AnpiCall } from '../../../nttAnpiApi';
 import { anpiRequest, anpiWriteMemory } from '../../../nttAnpiApi';
-import { callLimits, items, usageOf } from './common';
+import { items, usageOf } from './output';
+import { callLimits } from './parameters';
 
 export interface AnpiWrite extends PreparedWrite {
 	call: AnpiCall;
