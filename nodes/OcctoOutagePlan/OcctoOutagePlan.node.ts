@@ -21,8 +21,8 @@ export class OcctoOutagePlan implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			// Validate calls nothing, so plans can be checked before a certificate is issued
-			{ name: 'occtoWebApi', required: true, testedBy: 'occtoWebApiTest', displayOptions: { hide: { operation: ['validate'] } } },
+			// Validate and Compare call nothing, so plans can be checked before a certificate is issued
+			{ name: 'occtoWebApi', required: true, testedBy: 'occtoWebApiTest', displayOptions: { hide: { operation: ['validate', 'compare'] } } },
 		],
 		properties: [
 			{

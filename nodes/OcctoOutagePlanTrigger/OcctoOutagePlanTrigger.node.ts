@@ -28,6 +28,8 @@ import type { KeyFields, TriggerList } from './keyFields';
 import { KeyFieldError, changedFields, decideKeyFields, normalizedRow, renamedFields, rowState, sameStatus, submissionState } from './keyFields';
 import { quotaOfReading } from '../OcctoOutagePlan/transport/callLedger';
 import { daysLeftField, pollCertificateExpiry } from './certificateExpiry';
+import type { Copies } from './changes';
+import { comparePlan, elementsOf, nextRowCopies, rowChanges, statusChange } from './changes';
 
 type Event = 'submissionStatusChanged' | 'planChanged' | 'certificateExpiring';
 
@@ -43,6 +45,10 @@ interface Cursor extends AdaptiveState {
 	keyFields?: KeyFields & { list: TriggerList };
 	/** Rows whose detail calls did not fit in a poll (Daily Call Budget, per-poll cap): kept unseen, emitted by a later poll. */
 	deferred?: string[];
+	/** The last listed row per key, for `changes` (capped: ROW_COPIES_MAX_CHARS). */
+	rowCopies?: Copies;
+	/** "Include Plan Changes": the last fetched plan per key, most recent last (capped: PLAN_COPIES_MAX_CHARS). */
+	planCopies?: Copies;
 }
 
 
@@ -113,7 +119,8 @@ export class OcctoOutagePlanTrigger implements INodeType {
 					{
 						name: 'New or Updated Outage Plan',
 						value: 'planChanged',
-						description: '作業停止計画一覧取得, BA13B103: a plan appeared or was updated. One list call per poll (plus one per plan with "Fetch Each Plan").',
+						description:
+							'作業停止計画一覧取得, BA13B103: a plan appeared or was updated; updates carry the changed list fields. One list call per poll (plus one per plan with "Fetch Each Plan" or "Include Plan Changes").',
 					},
 					{
 						name: 'Client Certificate Expiring',
@@ -194,6 +201,13 @@ export class OcctoOutagePlanTrigger implements INodeType {
 						description: 'Whether the first poll after activation emits everything already there (otherwise it only remembers it)',
 					},
 					{
+						displayName: 'Fetch Each Plan',
+						name: 'fetchPlans',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to call 作業停止計画取得 (BA13B102) for each new or updated plan and add it as JSON (one call each, counted in the Daily Call Budget)',
+					},
+					{
 						displayName: 'Fetch Error Details',
 						name: 'fetchErrorDetails',
 						type: 'boolean',
@@ -201,11 +215,13 @@ export class OcctoOutagePlanTrigger implements INodeType {
 						description: 'Whether to call 作業停止計画受信確認メッセージ取得 (BA13B007) for each new 提出エラー and add its errors (one call each, counted in the Daily Call Budget)',
 					},
 					{
-						displayName: 'Fetch Each Plan',
-						name: 'fetchPlans',
+						displayName: 'Include Plan Changes',
+						name: 'includePlanChanges',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to call 作業停止計画取得 (BA13B102) for each new or updated plan and add it as JSON (one call each, counted in the Daily Call Budget)',
+						displayOptions: { show: { '/event': ['planChanged'] } },
+						description:
+							'Whether to call 作業停止計画取得 (BA13B102) for each new or updated plan (one call each, counted in the Daily Call Budget and deferred like other detail calls) and add planChanges: what changed in the plan since the trigger last fetched it',
 					},
 				],
 			},
@@ -361,6 +377,8 @@ async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeEx
 		// an empty list and nothing decided before: nothing to key on yet, nothing to emit
 		next.seen = {};
 		next.deferred = undefined;
+		next.rowCopies = undefined;
+		next.planCopies = undefined;
 		if (!isSubmissions) next.seenKeys = 2;
 		return null;
 	}
@@ -385,17 +403,27 @@ async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeEx
 	});
 	if (markerMoved) for (const row of rows) nextSeen[keyOf(row)] = marker(row);
 	if (!isSubmissions) next.seenKeys = 2;
+	const includePlanChanges = !isSubmissions && options.includePlanChanges === true;
+	// the copies follow the list: a plan that left it is forgotten (deferred rows keep the copy last emitted)
+	const keepCopies = (deferredKeys: Set<string>, changedKeys: Set<string>) => {
+		next.rowCopies = nextRowCopies(stored.rowCopies, rows.map((row) => ({ key: keyOf(row), row })), deferredKeys, changedKeys);
+		const listed = new Set(rows.map(keyOf));
+		const plans = Object.entries(next.planCopies ?? {}).filter(([key]) => includePlanChanges && listed.has(key));
+		next.planCopies = plans.length ? Object.fromEntries(plans) : undefined;
+	};
 	if (onlyRemembers(this, stored.seen) || !changed.length) {
 		next.seen = nextSeen;
 		next.deferred = undefined;
+		keepCopies(new Set(), new Set());
 		return null;
 	}
 
 	const needsDetails = (row: IDataObject) =>
-		isSubmissions ? options.fetchErrorDetails !== false && rowState(row, keyFields) === 'error' : options.fetchPlans === true;
-	if (!isSubmissions && options.fetchPlans === true && keyFields.planDivision === undefined) {
-		throw new NodeOperationError(this.getNode(), '"Fetch Each Plan" needs the plan division of each plan, which this trigger cannot find in OCCTO\'s rows (not under "planDivision", nor one field that shows plan divisions by content)', {
-			description: `Map its element in "Field Names" in the OCCTO credential's Advanced Settings (e.g. THE_ELEMENT = planDivision), or turn "Fetch Each Plan" off. A <${String(rows[0][ROW_ELEMENT_KEY])}> row holds: ${Object.keys(rows[0]).filter((name) => name !== ROW_ELEMENT_KEY).join(', ')}.`,
+		isSubmissions ? options.fetchErrorDetails !== false && rowState(row, keyFields) === 'error' : options.fetchPlans === true || includePlanChanges;
+	const fetchOption = options.fetchPlans === true ? 'Fetch Each Plan' : 'Include Plan Changes';
+	if (!isSubmissions && (options.fetchPlans === true || includePlanChanges) && keyFields.planDivision === undefined) {
+		throw new NodeOperationError(this.getNode(), `"${fetchOption}" needs the plan division of each plan, which this trigger cannot find in OCCTO's rows (not under "planDivision", nor one field that shows plan divisions by content)`, {
+			description: `Map its element in "Field Names" in the OCCTO credential's Advanced Settings (e.g. THE_ELEMENT = planDivision), or turn "${fetchOption}" off. A <${String(rows[0][ROW_ELEMENT_KEY])}> row holds: ${Object.keys(rows[0]).filter((name) => name !== ROW_ELEMENT_KEY).join(', ')}.`,
 		});
 	}
 	// every detail call counts against the Daily Call Budget; those that do not fit wait for the next poll
@@ -403,9 +431,20 @@ async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeEx
 	const deadline = detailCallDeadlineMs(this);
 	const out: INodeExecutionData[] = [];
 	const deferred: string[] = [];
+	const elementOf = elementsOf(connection.wire.fieldNames);
+	next.planCopies = { ...(stored.planCopies ?? {}) };
 	for (const change of changed) {
 		const { row, key } = change;
-		const json: IDataObject = { ...normalized(row), previous: change.previous ?? null, ...extra, ...(notice ? { keyFieldsNotice: notice } : {}) };
+		const copy = stored.rowCopies?.[key];
+		const json: IDataObject = {
+			...normalized(row),
+			previous: change.previous ?? null,
+			// what the list row says changed, against the copy kept: no call
+			changes: rowChanges(copy, row, change.previous, keyFields, elementOf) as unknown as IDataObject[],
+			...(isSubmissions ? { statusChange: statusChange(copy, row, change.previous, keyFields) } : {}),
+			...extra,
+			...(notice ? { keyFieldsNotice: notice } : {}),
+		};
 		if (needsDetails(row)) {
 			// the lease (and n8n's poll budget) must outlast the poll: no detail call that could end past it
 			if (allowance <= 0 || Date.now() - startedAt + CALL_TIMEOUT_MS > deadline) {
@@ -425,7 +464,9 @@ async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeEx
 					{ [PARAM.planDivision]: String(row[keyFields.planDivision!]), [PARAM.receptionNo]: receipt(row) },
 					CALL_OPTIONS,
 				);
-				json.plan = documentToJson(plan.document);
+				const document = documentToJson(plan.document);
+				if (options.fetchPlans === true) json.plan = document;
+				if (includePlanChanges) Object.assign(json, comparePlan(next.planCopies, key, document, change.previous === undefined));
 			}
 		}
 		out.push({ json });
@@ -437,6 +478,7 @@ async function pollList(this: IPollFunctions, input: PollInput): Promise<INodeEx
 	}
 	next.seen = nextSeen;
 	next.deferred = deferred.length ? deferred : undefined;
+	keepCopies(new Set(deferred), new Set(changed.map(({ key }) => key)));
 	if (!out.length) return null;
 	const quota = quotaOfReading(await connection.ledger.read(connection.userId)); // after any detail calls
 	for (const item of out) item.json.quota = { ...quota };

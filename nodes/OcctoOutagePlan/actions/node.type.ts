@@ -1,7 +1,7 @@
 import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
-	outagePlan: 'register' | 'validate' | 'get' | 'getMany';
+	outagePlan: 'register' | 'validate' | 'compare' | 'get' | 'getMany';
 	submission: 'getMany' | 'getErrorDetails';
 	callQuota: 'get' | 'set';
 };

@@ -9,7 +9,7 @@ import * as outagePlan from './outagePlan';
 import * as submission from './submission';
 
 const operations: { [R in OcctoOutagePlanType['resource']]: Record<string, OperationModule> } = {
-	outagePlan: { register: outagePlan.register, validate: outagePlan.validate, get: outagePlan.get, getMany: outagePlan.getMany },
+	outagePlan: { register: outagePlan.register, validate: outagePlan.validate, compare: outagePlan.compare, get: outagePlan.get, getMany: outagePlan.getMany },
 	submission: { getMany: submission.getMany, getErrorDetails: submission.getErrorDetails },
 	callQuota: { get: callQuota.get, set: callQuota.set },
 };

@@ -22,6 +22,8 @@ export const SANDBOX_USER_ID = 'SANDBOX';
 /** How long a sandbox plan stays 受付中 before 受付完了 or 提出エラー: long enough for a trigger to see both. */
 export const SANDBOX_STATUS_DELAY_MS = 2 * 60_000;
 const SANDBOX_SEED_PLANS = 3;
+/** When OCCTO adjusts a registered plan's window (END_DATE a day later), so the plan trigger shows its changes. */
+export const SANDBOX_ADJUST_AFTER_MS = 8 * 60_000;
 const BOOK_KEY = 'occto-sandbox:book';
 
 /** What items show in place of the client certificate's identity. */
@@ -74,6 +76,7 @@ export async function answerFromSandbox(store: SandboxStore, apiId: OcctoApiId, 
 	const responder = new OcctoResponder(book, {
 		statusDelayMs: SANDBOX_STATUS_DELAY_MS,
 		seedPlans: SANDBOX_SEED_PLANS,
+		adjustAfterMs: SANDBOX_ADJUST_AFTER_MS,
 		clock: () => new Date(clock.now()),
 	});
 	const reply = await responder.answer({ apiId, form, file, userId: SANDBOX_USER_ID });

@@ -78,6 +78,8 @@ export interface OcctoResponderOptions {
 	rows?: Record<ListName, { row: string; wrapper?: string }>;
 	/** Field elements of the submission and plan rows named otherwise: standard name → this server's name. */
 	listFieldNames?: Record<string, string>;
+	/** OCCTO adjusts a registered plan this long after its Register: its first window ends a day later (absent: never). */
+	adjustAfterMs?: number;
 }
 
 export const STANDARD_ROWS: Record<ListName, { row: string; wrapper?: string }> = {
@@ -142,6 +144,16 @@ export function statusAt(submission: StoredSubmission, now: Date, delayMs: numbe
 	return submission.errors.length ? SUBMISSION_STATUS.error : SUBMISSION_STATUS.accepted;
 }
 
+/** The plan with its first OUTAGE_ITEM's END_DATE one day later; undefined when it has no such window. */
+export function withWindowMoved(xml: string): string | undefined {
+	const document = parseXml(xml);
+	const item = [planBody(document).OUTAGE_ITEM].flat().find((i): i is XmlObject => typeof i === 'object' && i !== null && typeof (i as XmlObject).END_DATE === 'string');
+	const end = item && fromJstDigits(item.END_DATE as string);
+	if (!item || !end || (item.END_DATE as string).length !== 8) return undefined;
+	item.END_DATE = jstDate(new Date(end.getTime() + 86_400_000));
+	return buildXml(document);
+}
+
 function updatedAt(submission: StoredSubmission, now: Date, delayMs: number): Date {
 	const settled = submission.submittedAt + delayMs;
 	return new Date(now.getTime() < settled ? submission.submittedAt : settled);
@@ -157,6 +169,14 @@ export class OcctoResponder {
 	) {
 		this.rows = options.rows ?? STANDARD_ROWS;
 		this.now = options.clock ?? (() => new Date());
+	}
+
+	/** OCCTO's adjustment of an accepted plan, once `adjustAfterMs` has passed (worked out from the time). */
+	private adjusted(submission: StoredSubmission, now: Date): { at: Date; xml: string } | undefined {
+		const after = this.options.adjustAfterMs;
+		if (after === undefined || now.getTime() - submission.submittedAt < after) return undefined;
+		const xml = withWindowMoved(submission.xml);
+		return xml === undefined ? undefined : { at: new Date(submission.submittedAt + after), xml };
 	}
 
 	/** OCCTO's answer to one call that passed the wire's checks (TLS, login, quota). */
@@ -280,7 +300,7 @@ export class OcctoResponder {
 				STAT: SUBMISSION_STATUS.accepted.code,
 				STAT_NM: SUBMISSION_STATUS.accepted.name,
 				SBMIT_DAYTIME: jstSecond(new Date(s.submittedAt)),
-				LAST_UPD_DAYTIME: jstSecond(updatedAt(s, now, this.options.statusDelayMs)),
+				LAST_UPD_DAYTIME: jstSecond(this.adjusted(s, now)?.at ?? updatedAt(s, now, this.options.statusDelayMs)),
 			});
 		}
 		return this.listXml('plans', rows);
@@ -301,7 +321,7 @@ export class OcctoResponder {
 				s.planDivision === division &&
 				statusAt(s, now, this.options.statusDelayMs) === SUBMISSION_STATUS.accepted,
 		);
-		if (submission) return submission.xml.replace(/^\s*<\?xml[^>]*\?>\s*/, '');
+		if (submission) return (this.adjusted(submission, now)?.xml ?? submission.xml).replace(/^\s*<\?xml[^>]*\?>\s*/, '');
 		const index = Number(receptionNo) - 2000000001;
 		if (Number.isInteger(index) && index >= 0 && index < this.options.seedPlans) {
 			const row = seededPlan(index);

@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as compare from './compare.operation';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as register from './register.operation';
 import * as validate from './validate.operation';
 
-export { get, getMany, register, validate };
+export { compare, get, getMany, register, validate };
 
 export const description: INodeProperties[] = [
 	{
@@ -15,6 +16,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['outagePlan'] } },
 		options: [
+			{
+				name: 'Compare',
+				value: 'compare',
+				description: '作業停止計画の比較: what changed between two plans (XML, a file, or a Get item\'s plan), one line per change. No OCCTO call, no credential.',
+				action: 'Compare two outage plans — returns each changed element with its path and its value before and after and a one line summary — spends no OCCTO call',
+			},
 			{
 				name: 'Get',
 				value: 'get',
@@ -47,6 +54,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'getMany',
 	},
+	...compare.description,
 	...register.description,
 	...validate.description,
 	...get.description,
