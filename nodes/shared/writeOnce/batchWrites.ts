@@ -153,6 +153,7 @@ async function writeOnce<P extends PreparedWrite>(
 			? memory.unknown(key, (error as Error).message ?? String(error))
 			: memory.release(key); // refused before it was carried out: the user may fix it and send again
 		await remembered.catch((storeError: Error) => ctx.logger.warn(`The write memory could not record the outcome of item ${write.itemIndex}: ${storeError.message}`));
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the operation's own NodeApiError / NodeOperationError, kept whole
 		throw error;
 	}
 	issued.push(`item ${write.itemIndex}: ${sent.reference}`);
