@@ -1,5 +1,6 @@
 // Base64 / ZIP / character encoding / XML codecs, written once and used by the nodes, the simulators,
 // the tests and the benchmarks alike. Reading ZIP answers as a stream lives in zipXmlStream.ts.
+import type { IDataObject } from 'n8n-workflow';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import * as iconv from 'iconv-lite';
 import type { Zippable } from 'fflate';
@@ -167,4 +168,19 @@ export function hasXmlPath(document: XmlObject, path: string): boolean {
 export function toArray<T>(value: T | T[] | undefined | null | ''): T[] {
 	if (value === undefined || value === null || value === '') return [];
 	return Array.isArray(value) ? value : [value];
+}
+
+function plain(value: XmlValue): unknown {
+	if (Array.isArray(value)) return value.map(plain);
+	if (typeof value === 'object' && value !== null) {
+		const out: Record<string, unknown> = {};
+		for (const [key, inner] of Object.entries(value)) out[key] = plain(inner);
+		return out;
+	}
+	return value;
+}
+
+/** A parsed document as plain JSON for n8n items (no prototype-less objects). */
+export function documentToJson(document: XmlObject): IDataObject {
+	return plain(document) as IDataObject;
 }

@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { XmlObject, XmlValue } from '../../shared/codecs';
+import { DEFAULT_STOP_BEFORE } from '../callLedger';
 import { toJstDigits } from '../../shared/japanTime';
 import type { OcctoApiId } from '../mapping';
 import { RECEPTION_NO_PATTERN, ROW_ELEMENT_KEY } from '../mapping';
@@ -18,7 +18,8 @@ interface AnswerFiles {
 	zipBytes?: Buffer;
 }
 
-export const DEFAULT_STOP_BEFORE = 950;
+export { DEFAULT_STOP_BEFORE };
+export { documentToJson } from '../../shared/codecs';
 
 export function callOptionsCollection(extra: INodeProperties[] = []): INodeProperties {
 	return {
@@ -155,20 +156,6 @@ export function dateRange(this: IExecuteFunctions, filters: IDataObject, itemInd
 		});
 	}
 	return result;
-}
-
-function plain(value: XmlValue): unknown {
-	if (Array.isArray(value)) return value.map(plain);
-	if (typeof value === 'object' && value !== null) {
-		const out: IDataObject = {};
-		for (const [key, inner] of Object.entries(value)) out[key] = plain(inner) as IDataObject;
-		return out;
-	}
-	return value;
-}
-
-export function documentToJson(document: XmlObject): IDataObject {
-	return plain(document) as IDataObject;
 }
 
 /** Output items: every item carries the certificate's expiry and the day's quota, and optional binaries. */

@@ -7,6 +7,9 @@ import { DAILY_CALL_LIMIT } from '../mapping';
 
 export type LedgerStoreName = StoreName;
 
+/** The default of every node's "Stop Before Call Count": 50 of the 1000 daily calls kept for urgent work. */
+export const DEFAULT_STOP_BEFORE = 950;
+
 export interface QuotaReading {
 	used: number;
 	limit: number;
