@@ -15,6 +15,8 @@
 // (whether `httpRequest` keeps agentOptions, whether a thrown error keeps its cause) and names the version in errors.
 // A request given an `abortSignal` is abandoned for real when it fires (nodes/shared/http/deadline.ts): `httpRequest`
 // takes the signal on both lines; the legacy helper takes none, so the sockets of its call are destroyed.
+// Neither line lets a node set axios' maxContentLength (both fix it at "no limit"), so a capped answer is asked
+// for as a stream and read here (nodes/shared/http/bodyCap.ts).
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
@@ -24,6 +26,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IH
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { HttpAnswer } from './http/answer';
+import { readAnswerCapped } from './http/bodyCap';
 
 type Context = IExecuteFunctions | IPollFunctions;
 
@@ -133,6 +136,7 @@ interface LegacyRequest {
 	timeout?: number;
 	agentOptions?: IHttpRequestOptions['agentOptions'];
 	encoding?: null;
+	useStream?: true;
 	resolveWithFullResponse: true;
 	simple: false;
 	followRedirect: boolean;
@@ -151,6 +155,7 @@ function toLegacyRequest(options: IHttpRequestOptions, callMark: Record<string, 
 		timeout: options.timeout,
 		agentOptions: { ...options.agentOptions, ...callMark },
 		encoding: options.encoding === 'arraybuffer' ? null : undefined,
+		useStream: options.encoding === 'stream' ? true : undefined,
 		resolveWithFullResponse: true,
 		simple: false, // every status is an answer, as ignoreHttpStatusErrors: true
 		followRedirect: options.disableFollowRedirect !== true,
@@ -230,27 +235,33 @@ async function abortableLegacyCall<T>(signal: AbortSignal | undefined, send: (ca
 /**
  * Sends through the credential (its `authenticate` adds TLS options) so that they reach the socket on every
  * line, and returns the answer whatever its HTTP status. An `abortSignal` on `options` abandons the request.
+ * With `maxBodyBytes` the body comes back as one Buffer, refused (AnswerTooLarge) once it is over that size.
  */
 export async function requestWithTlsOptions(
 	this: Context,
 	credentialType: string,
 	options: IHttpRequestOptions,
 	purpose: string,
+	maxBodyBytes?: number,
 ): Promise<HttpAnswer> {
 	const signal = signalOf(options);
 	const route = tlsRoute(this, purpose);
+	const sent: IHttpRequestOptions = maxBodyBytes === undefined ? options : { ...options, encoding: 'stream' };
+	const capped = async (answer: HttpAnswer) => (maxBodyBytes === undefined ? answer : await readAnswerCapped(answer, maxBodyBytes, signal));
 	try {
 		if (route === 'httpRequest') {
-			return (await this.helpers.httpRequestWithAuthentication.call(cancellingAlsoOn(this, signal), credentialType, {
-				...options,
+			const answer = (await this.helpers.httpRequestWithAuthentication.call(cancellingAlsoOn(this, signal), credentialType, {
+				...sent,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 			})) as HttpAnswer;
+			return await capped(answer);
 		}
 		// Deprecated in 2.x, and the one helper that passes agentOptions on n8n before 2.20; used only there.
 		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
 		const legacyHelper = this.helpers.requestWithAuthentication as (credentialType: string, request: LegacyRequest) => Promise<unknown>;
-		const answer = (await abortableLegacyCall(signal, async (callMark) => await legacyHelper.call(this, credentialType, toLegacyRequest(options, callMark)))) as HttpAnswer;
+		// the body is read inside the call, so that an abort still destroys its sockets
+		const answer = await abortableLegacyCall(signal, async (callMark) => await capped((await legacyHelper.call(this, credentialType, toLegacyRequest(sent, callMark))) as HttpAnswer));
 		return { body: answer.body, headers: { ...answer.headers }, statusCode: answer.statusCode };
 	} catch (error) {
 		// every status is an answer here: what is thrown got none (socket, TLS, timeout), read alike on every line

@@ -6,6 +6,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { XmlObject, ZipLimits } from '../../shared/codecs';
 import { bodyBytes } from '../../shared/http/answer';
+import { AnswerTooLarge, checkBodySize } from '../../shared/http/bodyCap';
 import { withinMs } from '../../shared/http/deadline';
 import { ListShapeError } from '../../shared/listShape';
 import { requestWithTlsOptions, tlsRoute } from '../../shared/n8nLine';
@@ -15,6 +16,7 @@ import { DAILY_CALL_LIMIT, OCCTO_APIS, REGISTER_REFUSAL_CODES } from '../mapping
 import { answerFromSandbox } from '../sandbox';
 import type { AnswerVerdict, RawResponse } from './answer';
 import { judgeAnswer } from './answer';
+import { answerTooLargeError, rawAnswerCap } from './answerSize';
 import type { ItemQuota } from './callLedger';
 import { quotaOfReading } from './callLedger';
 import { unusableCertificate } from './clientCertificate';
@@ -37,7 +39,7 @@ export interface OcctoCallOptions {
 const TLS_PURPOSE = "OCCTO's TLS client certificate";
 
 /** Sends one request through n8n with the credential's mutual TLS and login fields, on the helper that keeps TLS options on this n8n. */
-async function send(this: OcctoContextFunctions, connection: OcctoConnection, apiId: OcctoApiId, fields: OcctoRequestFields, timeoutMs: number, abortSignal?: AbortSignal) {
+async function send(this: OcctoContextFunctions, connection: OcctoConnection, apiId: OcctoApiId, fields: OcctoRequestFields, timeoutMs: number, maxBodyBytes: number, abortSignal?: AbortSignal) {
 	if (connection.sandboxStore) return await answerFromSandbox(connection.sandboxStore, apiId, fields, this.getNode()); // in process: no socket
 	return (await requestWithTlsOptions.call(
 		this,
@@ -53,6 +55,7 @@ async function send(this: OcctoContextFunctions, connection: OcctoConnection, ap
 			abortSignal, // withinMs aborts the request (closes its socket) when Timeout runs out
 		},
 		TLS_PURPOSE,
+		maxBodyBytes, // refused while it arrives
 	)) as RawResponse;
 }
 
@@ -78,10 +81,13 @@ async function exchange(
 	await reserveCall(this, connection, options.stopBefore, itemIndex);
 
 	let response: RawResponse;
+	const maxBodyBytes = rawAnswerCap(options.limits);
 	try {
 		// the whole call within Timeout: the helper's own timeout covers only silence, not a slow drip
-		response = await withinMs(async (signal) => await send.call(this, connection, apiId, fields, options.timeoutMs, signal), options.timeoutMs);
+		response = await withinMs(async (signal) => await send.call(this, connection, apiId, fields, options.timeoutMs, maxBodyBytes, signal), options.timeoutMs);
+		checkBodySize(response.body, maxBodyBytes); // and checked after, whatever answered
 	} catch (error) {
+		if (error instanceof AnswerTooLarge) throw answerTooLargeError(this, apiId, error, options.limits, itemIndex);
 		throw networkError(this, apiId, error, connection, itemIndex);
 	}
 	const verdict = judgeAnswer(response, connection.wire, connection.secrets);
