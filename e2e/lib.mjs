@@ -259,3 +259,30 @@ export function installLikeN8n(home) {
 	console.log(`packed ${packed.filename}: ${packed.paths.length} files, ${packed.size} bytes; installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	return { packed, packageFolder };
 }
+
+// A poll every minute (n8n refuses polls more often than that), in this hour and the next only (UTC): 120 calls a
+// day, within the Daily Call Budget. Six fields, seconds first, as n8n writes poll times: n8n 1.x reads the first
+// field as seconds and refuses a "*" there ("The polling interval is too short") after the activation poll.
+export function everyMinuteNow() {
+	const hour = new Date().getUTCHours();
+	return `0 * ${hour},${(hour + 1) % 24} * * *`;
+}
+
+/** The OCCTO trigger on Submission Status Changed, polled every minute, with the simulator credential. */
+export function submissionStatusTrigger(id) {
+	return {
+		id,
+		name: 'Submission status changed',
+		type: NODE_TYPES.occtoTrigger,
+		typeVersion: 2,
+		position: [0, 0],
+		parameters: {
+			event: 'submissionStatusChanged',
+			pollingMode: 'everyPoll',
+			pollTimes: { item: [{ mode: 'custom', cronExpression: everyMinuteNow() }] },
+			dailyBudget: 1000,
+			options: {},
+		},
+		credentials: { occtoWebApi: { id: 'occtoSimulator01', name: 'OCCTO simulator' } },
+	};
+}

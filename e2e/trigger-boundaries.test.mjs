@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { NODE_TYPES, N8N_LINE, ROOT, anpiCredentials, freePort, importIntoN8n, occtoCredentialData, recordNode, sleep, startCollector, startN8n, stopN8n, triggeredWorkflow, until } from './lib.mjs';
+import { NODE_TYPES, N8N_LINE, ROOT, anpiCredentials, freePort, importIntoN8n, occtoCredentialData, recordNode, sleep, startCollector, startN8n, stopN8n, submissionStatusTrigger, triggeredWorkflow, until } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
@@ -24,9 +24,6 @@ const env = { ...process.env, N8N_USER_FOLDER: home, GENERIC_TIMEZONE: 'UTC' };
 const OCCTO_WORKFLOW = 'e2eOcctoBoundary1';
 const ANPI_WORKFLOW = 'e2eAnpiBoundary01';
 const STATUS_PATH = '/v1/anpi/confirm/safety-status/';
-// every minute in this hour and the next (UTC), seconds first as n8n writes poll times (see trigger-keys.test.mjs)
-const hour = new Date().getUTCHours();
-const EVERY_MINUTE_NOW = `0 * ${hour},${(hour + 1) % 24} * * *`;
 const OLD_ANSWERS = 300;
 const ANSWERS = ['01', '01', '01', '01'];
 const user = (i) => `usr${String(i).padStart(6, '0')}`;
@@ -67,21 +64,7 @@ before(async () => {
 	const occtoWorkflow = triggeredWorkflow(
 		OCCTO_WORKFLOW,
 		'e2e: OCCTO submissions beside a field holding 1',
-		{
-			id: 'boundary-occto-trigger',
-			name: 'Submission status changed',
-			type: NODE_TYPES.occtoTrigger,
-			typeVersion: 2,
-			position: [0, 0],
-			parameters: {
-				event: 'submissionStatusChanged',
-				pollingMode: 'everyPoll',
-				pollTimes: { item: [{ mode: 'custom', cronExpression: EVERY_MINUTE_NOW }] },
-				dailyBudget: 1000,
-				options: {},
-			},
-			credentials: { occtoWebApi: { id: 'occtoSimulator01', name: 'OCCTO simulator' } },
-		},
+		submissionStatusTrigger('boundary-occto-trigger'),
 		recordNode(
 			'boundary-occto-record',
 			collectors[0],

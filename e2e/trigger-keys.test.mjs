@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { NODE_TYPES, ROOT, freePort, importIntoN8n, occtoCredentialData, recordNode, sleep, startCollector, startN8n, stopN8n, triggeredWorkflow, until } from './lib.mjs';
+import { ROOT, freePort, importIntoN8n, occtoCredentialData, recordNode, sleep, startCollector, startN8n, stopN8n, submissionStatusTrigger, triggeredWorkflow, until } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
@@ -19,11 +19,6 @@ const { badPlanXml, registerAtSimulator, validPlanXml } = require(path.join(ROOT
 const home = mkdtempSync(path.join(tmpdir(), 'n8n-e2e-trigger-keys-'));
 const env = { ...process.env, N8N_USER_FOLDER: home, GENERIC_TIMEZONE: 'UTC' };
 const WORKFLOW_ID = 'e2eOcctoKeyTrig1';
-// a poll every minute (n8n refuses polls more often than that), in this hour and the next only (UTC): 120 calls a
-// day, within the Daily Call Budget. Six fields, seconds first, as n8n writes poll times: n8n 1.x reads the first
-// field as seconds and refuses a "*" there ("The polling interval is too short") after the activation poll
-const hour = new Date().getUTCHours();
-const EVERY_MINUTE_NOW = `0 * ${hour},${(hour + 1) % 24} * * *`;
 // longer than the minute between polls: the first poll after a registration always sees 受付中
 const STATUS_DELAY_MS = 90_000;
 let sim;
@@ -53,21 +48,7 @@ before(async () => {
 	const workflow = triggeredWorkflow(
 		WORKFLOW_ID,
 		'e2e: OCCTO submissions on renamed rows',
-		{
-			id: 'keys-trigger',
-			name: 'Submission status changed',
-			type: NODE_TYPES.occtoTrigger,
-			typeVersion: 2,
-			position: [0, 0],
-			parameters: {
-				event: 'submissionStatusChanged',
-				pollingMode: 'everyPoll',
-				pollTimes: { item: [{ mode: 'custom', cronExpression: EVERY_MINUTE_NOW }] },
-				dailyBudget: 1000,
-				options: {},
-			},
-			credentials: { occtoWebApi: { id: 'occtoSimulator01', name: 'OCCTO simulator' } },
-		},
+		submissionStatusTrigger('keys-trigger'),
 		recordNode(
 			'keys-record',
 			collector,
