@@ -7,6 +7,15 @@ import { SaxesParser } from 'saxes';
 import type { XmlObject, XmlValue } from './codecs';
 import { DecodeError, PROTOTYPE_METHOD_NAMES, inertName } from './codecs';
 
+/** Whether the text is XML whitespace only (a subset of what String.prototype.trim removes). */
+function isXmlSpace(text: string): boolean {
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false;
+	}
+	return true;
+}
+
 /** An element directly under the document root, with its finished value. */
 export interface TopLevelElement {
 	name: string;
@@ -84,7 +93,17 @@ export class ElementBuilder {
 
 	text(text: string): void {
 		const top = this.texts.length - 1;
-		if (top >= 0) this.texts[top] += text;
+		if (top < 0) return;
+		const before = this.texts[top];
+		// whitespace before any other text would be trimmed anyway: not concatenating it saves a string per indent
+		if (before === '' && isXmlSpace(text)) return;
+		this.texts[top] = before + text;
+	}
+
+	/** Whether the innermost open element holds any text yet. */
+	hasText(): boolean {
+		const top = this.texts.length - 1;
+		return top >= 0 && this.texts[top] !== '';
 	}
 
 	close(): void {
@@ -102,6 +121,21 @@ export class ElementBuilder {
 			if (text) object['#text'] = text;
 			value = object;
 		}
+		this.place(name, value, depth);
+	}
+
+	/** open, text and close of an element holding only text, in one step: most of a list's elements. */
+	leaf(name: string, text: string): void {
+		const depth = this.names.length;
+		if (depth === 0) {
+			this.open(name, {});
+			this.text(text);
+			this.close();
+		} else this.place(this.key(name), text.trim(), depth);
+	}
+
+	/** Stores a finished value under its parent (`depth` = open elements above it). */
+	private place(name: string, value: XmlValue, depth: number): void {
 		if (depth === 1) {
 			const element: TopLevelElement = this.fieldKeys ? { name, value, renamed: this.renaming() } : { name, value };
 			this.document.children.push(element);

@@ -1,12 +1,15 @@
 // A list answer (BA13B103, BA13B006, BA13B007, the register receipt) read as a stream: Base64 → ZIP →
 // characters → XML events → rows found by shape and mapped to our keys. The document is never held whole.
+// The events come from the subset scanner (nodes/shared/xmlSubsetScanner.ts); whatever it refuses is read again
+// with saxes, so the rows and errors are saxes' own, only sooner.
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ZipLimits } from '../../shared/codecs';
-import { decodeBase64 } from '../../shared/codecs';
+import { DecodeError, decodeBase64 } from '../../shared/codecs';
 import type { ListShape } from '../../shared/listShape';
 import { findRows } from '../../shared/listShape';
 import { ElementBuilder, StreamingXmlReader } from '../../shared/xmlStream';
+import { ScanRefusal, XmlSubsetScanner } from '../../shared/xmlSubsetScanner';
 import { streamXmlBytes, streamZippedXml } from '../../shared/zipXmlStream';
 import { ROW_ELEMENT_KEY } from '../mapping';
 import type { OcctoWireSettings } from './wireSettings';
@@ -19,6 +22,8 @@ export interface ListAnswerOptions {
 	/** Keep the XML (and ZIP) bytes as received, for Attach Original Files. */
 	keepOriginal?: boolean;
 	wire?: OcctoWireSettings;
+	/** 'saxes' skips the subset scanner: the reference the bench and the fuzz test compare it with. */
+	parser?: 'scan' | 'saxes';
 }
 
 export interface ListAnswer {
@@ -52,13 +57,32 @@ export async function readListAnswer(body: Buffer, options: ListAnswerOptions): 
 	// rows named in the credential may sit anywhere: their fields are renamed afterwards, as are a wrapper's rows
 	const renameWhileBuilding = wire.shape.rowElements.length === 0;
 	// an element literally named like an output key: build again the plain way, so the result cannot differ
-	return (await readOnce(body, options, wire, renameWhileBuilding)) ?? (await readOnce(body, options, wire, false))!;
+	return (await readEither(body, options, wire, renameWhileBuilding)) ?? (await readEither(body, options, wire, false))!;
+}
+
+/** The scanner's pass, or saxes' when the scanner refused the document (or a UTF-8 error may have come before saxes'). */
+async function readEither(body: Buffer, options: ListAnswerOptions, wire: OcctoWireSettings, renameWhileBuilding: boolean): Promise<ListAnswer | undefined> {
+	if (options.parser !== 'saxes') {
+		try {
+			return await readOnce(body, options, wire, renameWhileBuilding, 'scan');
+		} catch (error) {
+			// Base64, ZIP and size errors come before any text, so they are the same with either parser
+			if (!(error instanceof ScanRefusal) && !(error instanceof DecodeError && error.stage === 'encoding')) throw error;
+		}
+	}
+	return await readOnce(body, options, wire, renameWhileBuilding, 'saxes');
 }
 
 /** One pass; undefined when renaming while building could have changed the result (see ElementBuilder.fieldsRenamed). */
-async function readOnce(body: Buffer, options: ListAnswerOptions, wire: OcctoWireSettings, renameWhileBuilding: boolean): Promise<ListAnswer | undefined> {
+async function readOnce(
+	body: Buffer,
+	options: ListAnswerOptions,
+	wire: OcctoWireSettings,
+	renameWhileBuilding: boolean,
+	parser: 'scan' | 'saxes',
+): Promise<ListAnswer | undefined> {
 	const builder = new ElementBuilder(undefined, renameWhileBuilding ? wire.fieldNames : undefined);
-	const reader = new StreamingXmlReader(builder);
+	const reader = parser === 'scan' ? new XmlSubsetScanner(builder) : new StreamingXmlReader(builder);
 	const write = (text: string) => reader.write(text);
 	let fileName: string | undefined;
 	let xmlBytes: Buffer | undefined;
