@@ -185,6 +185,7 @@ async function malformed() {
 		results.push({
 			name,
 			xml,
+			node: await verdict(async () => (await readListAnswer(body, { zipped: false, limits: DEFAULT_ZIP_LIMITS })).rows),
 			saxes: await verdict(() => readWithSaxes(body, false)),
 			htmlparser2: await verdict(() => readWithHtmlparser2(body, false)),
 			saxen: saxenVerdict(body.toString('utf8')),

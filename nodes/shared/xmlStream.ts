@@ -33,7 +33,7 @@ export interface StreamedDocument {
 
 /**
  * Turns open/text/close events into values. Event-driven on purpose, so any streaming parser can feed it
- * (the bench feeds it from htmlparser2 as well as saxes). The open elements are kept in parallel arrays
+ * (the list decoder's subset scanner and saxes; the bench feeds it from htmlparser2 too). The open elements are kept in parallel arrays
  * and names are interned, because a 50,000-row list opens and closes some 400,000 elements.
  */
 export class ElementBuilder {

@@ -20,6 +20,7 @@ export class ScanRefusal extends Error {
 const malformed = (reason: string) => new ScanRefusal('malformed', reason);
 const unsupported = (reason: string) => new ScanRefusal('unsupported', reason);
 
+const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
 const BANG = 0x21;
@@ -34,6 +35,7 @@ for (let c = 0; c < 128; c++) {
 	if (/[A-Za-z_:]/.test(ch)) NAME_CLASS[c] = NAME_START | NAME_CHAR;
 	else if (/[0-9.-]/.test(ch)) NAME_CLASS[c] = NAME_CHAR;
 }
+const flat = (text: string) => JSON.parse(JSON.stringify(text)) as string;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 
 /** The declaration OCCTO sends, strictly; any other form is saxes' to judge. Line ends are already "\n". */
@@ -106,10 +108,29 @@ export class XmlSubsetScanner {
 		// "]]>" is wrong in text and belongs to CDATA otherwise: either way saxes' to judge
 		if (text.includes(']]>') || (this.tail + text.slice(0, 2)).includes(']]>')) throw unsupported('"]]>"');
 		this.tail = text.length >= 2 ? text.slice(-2) : (this.tail + text).slice(-2);
-		const chunk = this.carry + text;
-		const done = this.scan(chunk);
-		this.carry = chunk.slice(done);
+		let from = 0;
+		if (this.carry) {
+			// the token the last write cut is finished on its own: "carry + text" would be a cons string, slow to
+			// read character by character, while the text itself stays as the decoder made it
+			const end = text.indexOf(this.carry.charCodeAt(0) === LT ? '>' : ';') + 1;
+			if (end === 0) {
+				this.carry += text;
+				return;
+			}
+			const head = this.carry + text.slice(0, end);
+			this.carry = '';
+			const done = this.scanFrom(head, 0);
+			if (done < head.length) text = head.slice(done) + text.slice(end); // still unfinished: read the slow way
+			else from = end;
+		}
+		this.carry = text.slice(this.scanFrom(text, from));
+	}
+
+	/** scan, and the declaration's place taken once anything is read. */
+	private scanFrom(s: string, from: number): number {
+		const done = this.scan(s, from);
 		if (done > 0) this.atStart = false;
+		return done;
 	}
 
 	close(): StreamedDocument {
@@ -124,13 +145,23 @@ export class XmlSubsetScanner {
 	}
 
 	/** Scans what it can of `s`; returns where the unfinished rest starts. */
-	private scan(s: string): number {
+	private scan(s: string, from: number): number {
 		const { builder, open } = this;
 		const n = s.length;
-		let i = 0;
+		let i = from;
 		while (i < n) {
-			let lt = s.indexOf('<', i);
-			if (lt < 0) lt = n;
+			// indentation is most of the text between tags: stepped over before any search
+			let lt = i;
+			while (lt < n && isSpace(s.charCodeAt(lt))) lt++;
+			if (lt > i && (lt === n || s.charCodeAt(lt) === LT)) {
+				// the builder drops whitespace before an element's first text, so it is not even cut out
+				if (builder.hasText()) builder.text(s.slice(i, lt));
+				i = lt;
+				if (i === n) return n;
+			} else if (lt < n && s.charCodeAt(lt) !== LT) {
+				lt = s.indexOf('<', lt);
+				if (lt < 0) lt = n;
+			}
 			if (lt > i) {
 				// text running to the end of the write: a reference cut short waits for the next write
 				const last = lt === n ? s.lastIndexOf('&') : -1;
@@ -183,9 +214,9 @@ export class XmlSubsetScanner {
 					}
 					name = this.known.get(text);
 					if (name === undefined) {
-						// one string per name, a copy of its own: a slice would pin the whole write
-						const own = JSON.parse(JSON.stringify(text)) as string;
-						this.known.set(own, (name = { text: own, openTag: `<${own}>`, closeTag: `</${own}>`, next: undefined }));
+						// copies of their own, flat: a slice would pin the whole write, a template literal may be a cons string
+						const own = flat(text);
+						this.known.set(own, (name = { text: own, openTag: flat(`<${own}>`), closeTag: flat(`</${own}>`), next: undefined }));
 					}
 					if (this.last) this.last.next = name;
 				}
@@ -221,14 +252,10 @@ export class XmlSubsetScanner {
 		return n;
 	}
 
+	/** Text that is not only whitespace (the scan steps over that). */
 	private text(s: string, start: number, end: number): void {
-		let j = start;
-		while (j < end && isSpace(s.charCodeAt(j))) j++;
-		if (j === end) {
-			// indentation: the builder drops whitespace before an element's first text, so it is not even cut out
-			if (this.builder.hasText()) this.builder.text(s.slice(start, end));
-		} else if (this.open.length === 0) throw malformed('text outside the root element');
-		else this.builder.text(this.textOf(s, start, end));
+		if (this.open.length === 0) throw malformed('text outside the root element');
+		this.builder.text(this.textOf(s, start, end));
 	}
 
 	/** The characters between `start` and `end` with their references replaced. */

@@ -9,7 +9,7 @@ import { DecodeError, decodeBase64 } from '../../shared/codecs';
 import type { ListShape } from '../../shared/listShape';
 import { findRows } from '../../shared/listShape';
 import { ElementBuilder, StreamingXmlReader } from '../../shared/xmlStream';
-import { ScanRefusal, XmlSubsetScanner } from '../../shared/xmlSubsetScanner';
+import { XmlSubsetScanner } from '../../shared/xmlSubsetScanner';
 import { streamXmlBytes, streamZippedXml } from '../../shared/zipXmlStream';
 import { ROW_ELEMENT_KEY } from '../mapping';
 import type { OcctoWireSettings } from './wireSettings';
@@ -60,14 +60,16 @@ export async function readListAnswer(body: Buffer, options: ListAnswerOptions): 
 	return (await readEither(body, options, wire, renameWhileBuilding)) ?? (await readEither(body, options, wire, false))!;
 }
 
-/** The scanner's pass, or saxes' when the scanner refused the document (or a UTF-8 error may have come before saxes'). */
+/** The scanner's pass; saxes' when that one failed in any way but the Base64, ZIP and size errors that come before any text. */
 async function readEither(body: Buffer, options: ListAnswerOptions, wire: OcctoWireSettings, renameWhileBuilding: boolean): Promise<ListAnswer | undefined> {
 	if (options.parser !== 'saxes') {
 		try {
 			return await readOnce(body, options, wire, renameWhileBuilding, 'scan');
 		} catch (error) {
-			// Base64, ZIP and size errors come before any text, so they are the same with either parser
-			if (!(error instanceof ScanRefusal) && !(error instanceof DecodeError && error.stage === 'encoding')) throw error;
+			// the same with either parser; everything else (a refusal, a UTF-8 error saxes may have met an XML error
+			// before, a shape error) is saxes' to say, so the rows and messages are the ones the node always gave
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- a DecodeError the caller turns into the node's error, as before
+			if (error instanceof DecodeError && error.stage !== 'encoding') throw error;
 		}
 	}
 	return await readOnce(body, options, wire, renameWhileBuilding, 'saxes');
