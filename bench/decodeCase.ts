@@ -2,7 +2,7 @@
 // an OCCTO list answer (Base64 text of a ZIP of Shift_JIS XML) as bytes; output is one JSON line.
 // Usage: node --expose-gc dist/bench/decodeCase.js <variant> <file with the Base64 answer> <repeats>
 //   legacy       today's path before the streaming decoder (bench/legacyDecode.ts): jszip → iconv → fast-xml-parser tree → rows
-//   scan         the node's path: readListAnswer (nodes/OcctoOutagePlan/transport/listAnswer.ts), the subset scanner feeding ElementBuilder
+//   scan         the node's path: readListAnswer (nodes/occtoApi/transport/listAnswer.ts), the subset scanner feeding ElementBuilder
 //   saxes        the node's path before the scanner: readListAnswer with parser 'saxes', saxes feeding ElementBuilder
 //   htmlparser2  the same pipeline and the same ElementBuilder, fed by htmlparser2 (xmlMode) instead of saxes
 //   raw          the raw libraries, no checks: jszip + iconv-lite + fast-xml-parser (the old "floor" of this bench)
@@ -23,9 +23,7 @@ import { Parser as SaxenParser } from 'saxen';
 import * as iconv from 'iconv-lite';
 import JSZip from 'jszip';
 
-import { OUTAGE_PLAN_ROW } from '../nodes/OcctoOutagePlan/mapping';
-import { mapRows, readListAnswer } from '../nodes/OcctoOutagePlan/transport/listAnswer';
-import { DEFAULT_WIRE_SETTINGS } from '../nodes/OcctoOutagePlan/transport/wireSettings';
+import { DEFAULT_WIRE_SETTINGS, mapRows, OUTAGE_PLAN_ROW, readListAnswer } from '../nodes/occtoApi';
 import { DEFAULT_ZIP_LIMITS, DecodeError, decodeBase64 } from '../nodes/shared/codecs';
 import { findRows } from '../nodes/shared/listShape';
 import type { StreamedDocument } from '../nodes/shared/xmlStream';

@@ -23,7 +23,7 @@ import { simulatorCredentials } from '../scripts/n8n-credentials.mjs';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
-const { OCCTO_APIS } = require(path.join(ROOT, 'dist/nodes/OcctoOutagePlan/mapping.js'));
+const { OCCTO_APIS } = require(path.join(ROOT, 'dist/nodes/occtoApi/mapping.js'));
 
 const [sizesText = '1000,10000,50000', runsText = '5'] = process.argv.slice(2);
 const sizes = sizesText.split(',').map(Number);

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { closeRedisClients, openLedger } from '../nodes/OcctoOutagePlan/callLedger';
-import type { LedgerSetting } from '../nodes/OcctoOutagePlan/callLedger';
+import { closeRedisClients, openLedger } from '../nodes/occtoApi';
+import type { LedgerSetting } from '../nodes/occtoApi';
 import { redisServerBinary, startRedisServer } from '../test/redisServer';
 
 const CALLS = 1000;

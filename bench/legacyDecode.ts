@@ -7,7 +7,7 @@ import { XMLParser } from 'fast-xml-parser';
 import * as iconv from 'iconv-lite';
 import JSZip from 'jszip';
 
-import { LIST_ROOT, ROW_FIELDS } from '../nodes/OcctoOutagePlan/mapping';
+import { LIST_ROOT, ROW_FIELDS } from '../nodes/occtoApi';
 
 interface ZipLimits {
 	maxUncompressedBytes: number;

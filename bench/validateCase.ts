@@ -6,8 +6,8 @@ import path from 'node:path';
 
 import * as iconv from 'iconv-lite';
 
-import { validatePlan } from '../nodes/OcctoOutagePlan/validation';
-import type { PlanSchema } from '../nodes/OcctoOutagePlan/validation';
+import { validatePlan } from '../nodes/occtoApi';
+import type { PlanSchema } from '../nodes/occtoApi';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { occtoPost, p12Tls, validPlanXml } from '../test/occto-fixtures';
 

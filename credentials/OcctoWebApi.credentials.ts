@@ -1,9 +1,14 @@
 import type { IAuthenticate, ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties, Icon } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL, OCCTO_APIS, QUOTA_EXCEEDED_TEXT, WIRE_DEFAULTS } from '../nodes/OcctoOutagePlan/mapping';
+import {
+	authenticateOcctoRequest,
+	DEFAULT_BASE_URL,
+	OCCTO_APIS,
+	QUOTA_EXCEEDED_TEXT,
+	requiredPlanValuesProperty,
+	WIRE_DEFAULTS,
+} from '../nodes/occtoApi';
 import { environmentProperty, productionOnly, sandboxOnly } from '../nodes/shared/sandbox/environment';
-import { authenticateOcctoRequest } from '../nodes/OcctoOutagePlan/transport/authenticate';
-import { requiredPlanValuesProperty } from '../nodes/OcctoOutagePlan/transport/wireSettings';
 
 const pathOverrides: INodeProperties[] = Object.values(OCCTO_APIS).map((api) => ({
 	displayName: `Path of ${api.id} (${api.nameJa})`,

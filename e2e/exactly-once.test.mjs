@@ -18,7 +18,7 @@ const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
 const { startAnpiSimulator } = require(path.join(ROOT, 'dist/simulators/anpi/server.js'));
 const { validPlanXml } = require(path.join(ROOT, 'dist/test/occto-fixtures.js'));
-const { OCCTO_APIS } = require(path.join(ROOT, 'dist/nodes/OcctoOutagePlan/mapping.js'));
+const { OCCTO_APIS } = require(path.join(ROOT, 'dist/nodes/occtoApi/mapping.js'));
 
 const home = mkdtempSync(path.join(tmpdir(), 'n8n-e2e-exactly-once-'));
 const env = { ...process.env, N8N_USER_FOLDER: home };

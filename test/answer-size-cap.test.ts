@@ -5,10 +5,7 @@ import { PassThrough, Readable } from 'node:stream';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { readMarker, setMarker } from '../nodes/OcctoOutagePlan/activityMarkers';
-import { openLedger } from '../nodes/OcctoOutagePlan/callLedger';
-import { OCCTO_APIS, RESULT_CODE_HEADER } from '../nodes/OcctoOutagePlan/mapping';
-import { rawAnswerCap } from '../nodes/OcctoOutagePlan/transport/answerSize';
+import { OCCTO_APIS, openLedger, rawAnswerCap, readMarker, RESULT_CODE_HEADER, setMarker } from '../nodes/occtoApi';
 import { AnswerTooLarge, checkBodySize, readAnswerCapped } from '../nodes/shared/http/bodyCap';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { FaultSuite, occtoBehindProxy, serialise } from './faults/faultKit';

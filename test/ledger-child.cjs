@@ -2,7 +2,7 @@
 // ledger.test.ts (protocol: raceChild.cjs). Job: { setting, env, userId, count, stopBefore, parallel };
 // answers { allowed, refused, store }.
 const { serveRace } = require('./raceChild.cjs');
-const { openLedger, closeRedisClients } = require('../nodes/OcctoOutagePlan/callLedger/index.ts');
+const { openLedger, closeRedisClients } = require('../nodes/occtoApi/callLedger/index.ts');
 
 serveRace(async (job) => {
 	const { ledger } = await openLedger(job.setting, job.env, { argv: [] });

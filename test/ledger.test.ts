@@ -1,4 +1,4 @@
-// The OCCTO call ledger (nodes/OcctoOutagePlan/callLedger over nodes/shared/state): the same contract for
+// The OCCTO call ledger (nodes/occtoApi/callLedger over nodes/shared/state): the same contract for
 // memory, file and redis, day rollover at 00:00 Japan time, exact counts across OS processes (file store) and
 // under a race (a real redis-server on a free port), and clear errors when a store cannot be used.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -11,8 +11,8 @@ import {
 	closeRedisClients,
 	LedgerUnavailableError,
 	openLedger,
-} from '../nodes/OcctoOutagePlan/callLedger';
-import type { LedgerSetting, OpenedLedger } from '../nodes/OcctoOutagePlan/callLedger';
+} from '../nodes/occtoApi';
+import type { LedgerSetting, OpenedLedger } from '../nodes/occtoApi';
 import { runInProcesses as runChildren } from './forkedChildren';
 import { describeIfRedis, useRedisServer } from './redisFixture';
 import { startRedisServer } from './redisServer';

@@ -7,9 +7,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { encodeXml } from '../nodes/shared/codecs';
 import { ListShapeError, findRows } from '../nodes/shared/listShape';
 import { ElementBuilder, StreamingXmlReader } from '../nodes/shared/xmlStream';
-import { ROW_FIELDS } from '../nodes/OcctoOutagePlan/mapping';
-import { mapRows, readListAnswer } from '../nodes/OcctoOutagePlan/transport/listAnswer';
-import { readWireSettings } from '../nodes/OcctoOutagePlan/transport/wireSettings';
+import { mapRows, readListAnswer, readWireSettings, ROW_FIELDS } from '../nodes/occtoApi';
 
 const LIMITS = { maxUncompressedBytes: 1e8, maxEntries: 10 };
 

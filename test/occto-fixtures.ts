@@ -4,8 +4,8 @@ import https from 'node:https';
 
 import * as iconv from 'iconv-lite';
 
-import type { OcctoApiId } from '../nodes/OcctoOutagePlan/mapping';
-import { OCCTO_APIS, RESULT_CODE_HEADER } from '../nodes/OcctoOutagePlan/mapping';
+import type { OcctoApiId } from '../nodes/occtoApi';
+import { OCCTO_APIS, RESULT_CODE_HEADER } from '../nodes/occtoApi';
 import type { OcctoProfile } from '../simulators/occto/profiles';
 import { profileCredentialFields } from '../simulators/occto/profiles';
 import { sleep } from './support/time';

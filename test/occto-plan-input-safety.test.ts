@@ -8,8 +8,7 @@ import path from 'node:path';
 import { CredentialTestContext } from 'n8n-core';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { testOcctoCredential } from '../nodes/OcctoOutagePlan/methods/credentialTest';
-import { LEDGER_FOLDER } from '../nodes/OcctoOutagePlan/callLedger';
+import { LEDGER_FOLDER, testOcctoCredential } from '../nodes/occtoApi';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { errorOf, outputOf } from './harness';

@@ -21,7 +21,7 @@ import {
 	RESULT_CODES,
 	SUBMISSION_ROW,
 	SUBMISSION_STATUS,
-} from '../nodes/OcctoOutagePlan/mapping';
+} from '../nodes/occtoApi';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import type { OcctoAnswer, OcctoTls } from './occto-fixtures';

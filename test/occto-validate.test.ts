@@ -9,7 +9,7 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
-import { MAX_PLAN_BYTES } from '../nodes/OcctoOutagePlan/mapping';
+import { MAX_PLAN_BYTES } from '../nodes/occtoApi';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { startOcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore, chain, errorOf, outputOf, runWorkflow } from './harness';

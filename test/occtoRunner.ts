@@ -4,7 +4,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecution
 
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
-import { openLedger } from '../nodes/OcctoOutagePlan/callLedger';
+import { openLedger } from '../nodes/occtoApi';
 import type { OcctoSimulator } from '../simulators/occto/server';
 import { CredentialStore, chain, errorOf, expectNoSecrets, runWorkflow } from './harness';
 import { simulatorCredential } from './occto-fixtures';

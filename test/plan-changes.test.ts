@@ -5,9 +5,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
-import { planChanges } from '../nodes/OcctoOutagePlan/planChanges';
-import { SANDBOX_ADJUST_AFTER_MS, SANDBOX_STATUS_DELAY_MS } from '../nodes/OcctoOutagePlan/sandbox';
-import { withWindowMoved } from '../nodes/OcctoOutagePlan/sandbox/responder';
+import { planChanges, SANDBOX_ADJUST_AFTER_MS, SANDBOX_STATUS_DELAY_MS, withWindowMoved } from '../nodes/occtoApi';
 import { OcctoOutagePlanTrigger } from '../nodes/OcctoOutagePlanTrigger/OcctoOutagePlanTrigger.node';
 import { PLAN_COPIES_MAX_CHARS, ROW_COPIES_MAX_CHARS, comparePlan, nextRowCopies, rowChanges, statusChange } from '../nodes/OcctoOutagePlanTrigger/changes';
 import { clock } from '../nodes/shared/clock';

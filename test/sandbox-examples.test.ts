@@ -9,7 +9,7 @@ import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { NttAnpi } from '../nodes/NttAnpi/NttAnpi.node';
 import { NttAnpiTrigger } from '../nodes/NttAnpiTrigger/NttAnpiTrigger.node';
 import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
-import { SANDBOX_STATUS_DELAY_MS } from '../nodes/OcctoOutagePlan/sandbox';
+import { SANDBOX_STATUS_DELAY_MS } from '../nodes/occtoApi';
 import { OcctoOutagePlanTrigger } from '../nodes/OcctoOutagePlanTrigger/OcctoOutagePlanTrigger.node';
 import { clock } from '../nodes/shared/clock';
 import { CredentialStore, chain, errorOf, outputOf, runWorkflow } from './harness';

@@ -12,10 +12,17 @@ import { OcctoWebApi } from '../credentials/OcctoWebApi.credentials';
 import { NttAnpi } from '../nodes/NttAnpi/NttAnpi.node';
 import { answerFromAnpiSandbox, SANDBOX_MAX_ROUNDS, ANPI_PATHS } from '../nodes/nttAnpiApi';
 import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
-import { LEDGER_FOLDER, openLedger } from '../nodes/OcctoOutagePlan/callLedger';
-import type { OcctoBookState } from '../nodes/OcctoOutagePlan/sandbox/responder';
-import { SANDBOX_MAX_PLANS, SANDBOX_USER_ID, answerFromSandbox, openOcctoSandbox, pruneOcctoBook } from '../nodes/OcctoOutagePlan/sandbox';
-import { PARAM as OCCTO_PARAM } from '../nodes/OcctoOutagePlan/mapping';
+import {
+	answerFromSandbox,
+	LEDGER_FOLDER,
+	openLedger,
+	openOcctoSandbox,
+	PARAM as OCCTO_PARAM,
+	pruneOcctoBook,
+	SANDBOX_MAX_PLANS,
+	SANDBOX_USER_ID,
+} from '../nodes/occtoApi';
+import type { OcctoBookState } from '../nodes/occtoApi';
 import { clock } from '../nodes/shared/clock';
 import type { SandboxStore } from '../nodes/shared/sandbox/store';
 import { SANDBOX_FOLDER } from '../nodes/shared/sandbox/store';

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 
 import { NttComApi } from '../credentials/NttComApi.credentials';
 import { NttAnpi } from '../nodes/NttAnpi/NttAnpi.node';
-import { closeRedisClients, openLedger } from '../nodes/OcctoOutagePlan/callLedger';
+import { closeRedisClients, openLedger } from '../nodes/occtoApi';
 import type { SharedState } from '../nodes/shared/state';
 import type { CachedToken, TokenClient } from '../nodes/nttAnpiApi';
 import { sharedToken, tokenCacheKey, tokenStateFor } from '../nodes/nttAnpiApi';

@@ -4,7 +4,7 @@
 import { encodeXml, zipToBase64 } from '../nodes/shared/codecs';
 import { ElementBuilder, StreamingXmlReader } from '../nodes/shared/xmlStream';
 import { XmlSubsetScanner } from '../nodes/shared/xmlSubsetScanner';
-import { readListAnswer } from '../nodes/OcctoOutagePlan/transport/listAnswer';
+import { readListAnswer } from '../nodes/occtoApi';
 import { fuzz } from '../scripts/xmlFuzz';
 
 const LIMITS = { maxUncompressedBytes: 1e8, maxEntries: 10 };

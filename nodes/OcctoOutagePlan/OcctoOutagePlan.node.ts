@@ -5,7 +5,7 @@ import * as callQuota from './actions/callQuota';
 import * as outagePlan from './actions/outagePlan';
 import { router } from './actions/router';
 import * as submission from './actions/submission';
-import { testOcctoCredential } from './methods/credentialTest';
+import { testOcctoCredential } from '../occtoApi';
 
 export class OcctoOutagePlan implements INodeType {
 	description: INodeTypeDescription = {

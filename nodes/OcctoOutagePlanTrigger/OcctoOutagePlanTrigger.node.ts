@@ -15,18 +15,25 @@ import { guardedPoll } from '../shared/trigger/guardedPoll';
 import type { Snapshot } from '../shared/trigger/snapshotDiff';
 import { diffSnapshot, keepUnseen } from '../shared/trigger/snapshotDiff';
 import { isTestRun, testRunSample } from '../shared/trigger/testRun';
-import { DEFAULT_STOP_BEFORE } from '../OcctoOutagePlan/callLedger';
+import {
+	apiLabel,
+	callOcctoDocument,
+	callOcctoList,
+	DEFAULT_STOP_BEFORE,
+	getOcctoConnection,
+	PARAM,
+	quotaOfReading,
+	readMarker,
+	ROW_ELEMENT_KEY,
+	setMarker,
+	testOcctoCredential,
+} from '../occtoApi';
 import { DEFAULT_ZIP_LIMITS, documentToJson } from '../shared/codecs';
-import { PARAM, ROW_ELEMENT_KEY } from '../OcctoOutagePlan/mapping';
-import type { OcctoCallOptions, OcctoConnection } from '../OcctoOutagePlan/transport';
-import { apiLabel, callOcctoDocument, callOcctoList, getOcctoConnection } from '../OcctoOutagePlan/transport';
-import { setMarker, readMarker } from '../OcctoOutagePlan/activityMarkers';
-import { testOcctoCredential } from '../OcctoOutagePlan/methods/credentialTest';
+import type { OcctoCallOptions, OcctoConnection } from '../occtoApi';
 import type { ActiveHours, AdaptiveState } from './adaptivePolling';
 import { callsToday, countCall, decideCall, estimateCalls, parseActiveHours, recordCall } from './adaptivePolling';
 import type { KeyFields, TriggerList } from './keyFields';
 import { KeyFieldError, changedFields, decideKeyFields, normalizedRow, renamedFields, rowState, sameStatus, submissionState } from './keyFields';
-import { quotaOfReading } from '../OcctoOutagePlan/transport/callLedger';
 import { daysLeftField, pollCertificateExpiry } from './certificateExpiry';
 import type { Copies } from './changes';
 import { comparePlan, elementsOf, nextRowCopies, rowChanges, statusChange } from './changes';

@@ -5,7 +5,7 @@ import type { INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-wo
 import { jstDate } from '../shared/japanTime';
 import { onCursorCopy } from '../shared/trigger/cursorCopy';
 import { isTestRun } from '../shared/trigger/testRun';
-import { getOcctoConnection } from '../OcctoOutagePlan/transport';
+import { getOcctoConnection } from '../occtoApi';
 
 export const daysLeftField: INodeProperties = {
 	displayName: 'Days Left',

@@ -6,9 +6,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { fromJstDigits } from '../shared/japanTime';
 import type { FieldChange } from '../shared/planDiff';
 import { capCopies, diffRow } from '../shared/planDiff';
-import { ROW_ELEMENT_KEY, SUBMISSION_STATUS } from '../OcctoOutagePlan/mapping';
-import type { PlanChange } from '../OcctoOutagePlan/planChanges';
-import { planChanges } from '../OcctoOutagePlan/planChanges';
+import { planChanges, ROW_ELEMENT_KEY, SUBMISSION_STATUS } from '../occtoApi';
+import type { PlanChange } from '../occtoApi';
 import type { KeyFields } from './keyFields';
 import { KEY, rowState, submissionState } from './keyFields';
 

@@ -7,7 +7,7 @@
 // agree with it; rows that contradict it are decided again.
 import type { IDataObject } from 'n8n-workflow';
 
-import { PLAN_DIVISIONS, RECEPTION_NO_PATTERN, ROW_ELEMENT_KEY, ROW_FIELDS, SUBMISSION_STATUS } from '../OcctoOutagePlan/mapping';
+import { PLAN_DIVISIONS, RECEPTION_NO_PATTERN, ROW_ELEMENT_KEY, ROW_FIELDS, SUBMISSION_STATUS } from '../occtoApi';
 
 export type TriggerList = 'submissions' | 'plans';
 

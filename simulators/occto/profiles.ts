@@ -1,10 +1,10 @@
-// Wire profiles of the OCCTO simulator. "standard" follows nodes/OcctoOutagePlan/mapping.ts; "alt" is an
+// Wire profiles of the OCCTO simulator. "standard" follows nodes/occtoApi/mapping.ts; "alt" is an
 // invented OCCTO-like server that differs wherever our mapping only guesses — other row element names (one
 // list wrapped), another path prefix, a capitalised result-code header, another quota code with the
 // documented text, another register file part, Base64 wrapped at 76 columns with CRLF and ZIPs with data
 // descriptors (as Java's ZipOutputStream writes them). The node must work with both, configured only
 // through its credential.
-import type { OcctoApiId } from '../../nodes/OcctoOutagePlan/mapping';
+import type { OcctoApiId } from '../../nodes/occtoApi';
 import {
 	ERROR_DETAIL_ROW,
 	OCCTO_APIS,
@@ -14,7 +14,7 @@ import {
 	RESULT_CODE_HEADER,
 	RESULT_CODES,
 	SUBMISSION_ROW,
-} from '../../nodes/OcctoOutagePlan/mapping';
+} from '../../nodes/occtoApi';
 
 export type OcctoProfileName = 'standard' | 'alt' | 'renamed';
 

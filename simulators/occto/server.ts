@@ -1,7 +1,7 @@
 // OCCTO 作業停止計画 WebAPI simulator: a real HTTPS server on 127.0.0.1 that requires a client certificate,
 // following the contract in shared/specs/occto-outage-plan.md and the wire facts in
-// nodes/OcctoOutagePlan/mapping.ts (the same file the node uses, so both change together). What OCCTO answers
-// comes from the package's responder (nodes/OcctoOutagePlan/sandbox/responder.ts, the Sandbox's too); this
+// nodes/occtoApi/mapping.ts (the same file the node uses, so both change together). What OCCTO answers
+// comes from the package's responder (nodes/occtoApi/sandbox/responder.ts, the Sandbox's too); this
 // file adds the wire: TLS with a client certificate, login, the daily count, wire profiles, faults, admin.
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -19,9 +19,23 @@ import { buildXml, encodeXml, encodeXmlZipBase64 } from '../../nodes/shared/code
 import type { HttpAnswer } from '../../nodes/shared/http/answer';
 import { jstDate } from '../../nodes/shared/japanTime';
 import { MemoryBook } from '../../nodes/shared/sandbox/book';
-import type { OcctoApiId } from '../../nodes/OcctoOutagePlan/mapping';
-import { DAILY_CALL_LIMIT, LIST_ROOT, OCCTO_APIS, OUTAGE_PLAN_ROW, PARAM, QUOTA_EXCEEDED_TEXT, RESULT_CODES, SUBMISSION_STATUS } from '../../nodes/OcctoOutagePlan/mapping';
-import { OcctoResponder, answerEncodingFor, answerFileName, emptyOcctoBook, statusAt, wireAnswer } from '../../nodes/OcctoOutagePlan/sandbox/responder';
+import type { OcctoApiId } from '../../nodes/occtoApi';
+import {
+	answerEncodingFor,
+	answerFileName,
+	DAILY_CALL_LIMIT,
+	emptyOcctoBook,
+	LIST_ROOT,
+	OCCTO_APIS,
+	OcctoResponder,
+	OUTAGE_PLAN_ROW,
+	PARAM,
+	QUOTA_EXCEEDED_TEXT,
+	RESULT_CODES,
+	statusAt,
+	SUBMISSION_STATUS,
+	wireAnswer,
+} from '../../nodes/occtoApi';
 import type { OcctoSimulatorCerts } from './certs';
 import { loadOrCreateCerts } from './certs';
 import type { OcctoProfile, OcctoProfileName } from './profiles';

@@ -5,7 +5,7 @@
 import { NttComApi } from '../../credentials/NttComApi.credentials';
 import { NttAnpi } from '../../nodes/NttAnpi/NttAnpi.node';
 import { ANPI_PATHS } from '../../nodes/nttAnpiApi';
-import { openLedger } from '../../nodes/OcctoOutagePlan/callLedger';
+import { openLedger } from '../../nodes/occtoApi';
 import type { AnpiSimulator } from '../../simulators/anpi/server';
 import { startAnpiSimulator } from '../../simulators/anpi/server';
 import type { OcctoSimulator } from '../../simulators/occto/server';

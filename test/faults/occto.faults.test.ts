@@ -4,9 +4,8 @@
 import type { IDataObject, INodeExecutionData, IRun } from 'n8n-workflow';
 import { zipSync } from 'fflate';
 
-import { OCCTO_APIS } from '../../nodes/OcctoOutagePlan/mapping';
-import type { OcctoApiId } from '../../nodes/OcctoOutagePlan/mapping';
-import { openLedger } from '../../nodes/OcctoOutagePlan/callLedger';
+import { OCCTO_APIS, openLedger } from '../../nodes/occtoApi';
+import type { OcctoApiId } from '../../nodes/occtoApi';
 import { jstDate, nextJstMidnight } from '../../nodes/shared/japanTime';
 import type { FaultCertificates } from '../../simulators/occto/certs';
 import { issueFaultCertificates } from '../../simulators/occto/certs';

@@ -4,9 +4,7 @@
 // one call, and marks the registration so adaptive triggers follow it.
 import type { IDataObject } from 'n8n-workflow';
 
-import { OCCTO_APIS, RESULT_CODE_HEADER } from '../../nodes/OcctoOutagePlan/mapping';
-import { openLedger } from '../../nodes/OcctoOutagePlan/callLedger';
-import { readMarker, setMarker } from '../../nodes/OcctoOutagePlan/activityMarkers';
+import { OCCTO_APIS, openLedger, readMarker, RESULT_CODE_HEADER, setMarker } from '../../nodes/occtoApi';
 import type { OcctoSimulator } from '../../simulators/occto/server';
 import { errorOf } from '../harness';
 import { validPlanXml } from '../occto-fixtures';

@@ -7,7 +7,7 @@ import { NttComApi } from '../../credentials/NttComApi.credentials';
 import { OcctoWebApi } from '../../credentials/OcctoWebApi.credentials';
 import { ANPI_PATHS, LIMITS } from '../../nodes/nttAnpiApi';
 import { NttAnpiTrigger } from '../../nodes/NttAnpiTrigger/NttAnpiTrigger.node';
-import { OCCTO_APIS } from '../../nodes/OcctoOutagePlan/mapping';
+import { OCCTO_APIS } from '../../nodes/occtoApi';
 import { OcctoOutagePlanTrigger } from '../../nodes/OcctoOutagePlanTrigger/OcctoOutagePlanTrigger.node';
 import type { AnpiSimulator } from '../../simulators/anpi/server';
 import { startAnpiSimulator } from '../../simulators/anpi/server';

@@ -2,13 +2,9 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_STOP_BEFORE } from '../callLedger';
+import { apiLabel, certificateHints, DEFAULT_STOP_BEFORE, getOcctoConnection, RECEPTION_NO_PATTERN, ROW_ELEMENT_KEY } from '../../occtoApi';
 import { toJstDigits } from '../../shared/japanTime';
-import type { OcctoApiId } from '../mapping';
-import { RECEPTION_NO_PATTERN, ROW_ELEMENT_KEY } from '../mapping';
-import type { OcctoCallOptions, OcctoListAnswer } from '../transport';
-import { apiLabel, certificateHints, getOcctoConnection } from '../transport';
-import type { ItemQuota } from '../transport/callLedger';
+import type { ItemQuota, OcctoApiId, OcctoCallOptions, OcctoListAnswer } from '../../occtoApi';
 
 /** What toItems needs of an answer: the day's quota and, for Attach Original Files, the bytes as received. */
 interface AnswerFiles {

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { OperationModule } from '../../shared/execution';
 import { routeToOperation } from '../../shared/execution';
-import { CREDENTIAL_TYPE } from '../transport/connection';
+import { CREDENTIAL_TYPE } from '../../occtoApi';
 import type { OcctoOutagePlanType } from './node.type';
 import * as callQuota from './callQuota';
 import * as outagePlan from './outagePlan';

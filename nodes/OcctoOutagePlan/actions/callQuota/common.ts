@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { QuotaReading } from '../../transport/callLedger';
+import type { QuotaReading } from '../../../occtoApi';
 
 /** One Call Quota item: the day's numbers, where they are counted, and a warning when only this process counts. */
 export function quotaItem(userId: string, reading: QuotaReading): IDataObject {

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { getOcctoConnection } from '../../transport';
+import { getOcctoConnection } from '../../../occtoApi';
 import { quotaItem } from './common';
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {

@@ -1,8 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { DAILY_CALL_LIMIT } from '../../mapping';
-import { getOcctoConnection } from '../../transport';
+import { DAILY_CALL_LIMIT, getOcctoConnection } from '../../../occtoApi';
 import { quotaItem } from './common';
 
 const properties: INodeProperties[] = [

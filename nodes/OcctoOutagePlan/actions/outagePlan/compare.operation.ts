@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { decodeXmlBytes, parseXml } from '../../../shared/codecs';
-import { PLAN_ITEM_KEYS, planChanges, planDocumentOf } from '../../planChanges';
+import { PLAN_ITEM_KEYS, planChanges, planDocumentOf } from '../../../occtoApi';
 import { documentToJson } from '../common';
 
 type Side = 'before' | 'after';

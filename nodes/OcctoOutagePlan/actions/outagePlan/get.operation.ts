@@ -1,8 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { PARAM } from '../../mapping';
-import { callOcctoDocument } from '../../transport';
+import { callOcctoDocument, PARAM } from '../../../occtoApi';
 import { callOptionsCollection, documentToJson, readOptions, receptionNoParameter, requiredText, toItems } from '../common';
 
 const properties: INodeProperties[] = [

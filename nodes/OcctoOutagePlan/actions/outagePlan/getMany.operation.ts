@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { PARAM, PLAN_DIVISIONS } from '../../mapping';
-import { callOcctoList } from '../../transport';
+import { callOcctoList, PARAM, PLAN_DIVISIONS } from '../../../occtoApi';
 import { applyLimit, callOptionsCollection, dateRange, dateRangeFilters, hintIfEmpty, readOptions, toItems } from '../common';
 import { returnAllAndLimit } from '../../../shared/descriptions';
 

@@ -3,7 +3,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { ENVELOPE, PLAN_DIVISION_ELEMENT } from '../../mapping';
+import { ENVELOPE, PLAN_DIVISION_ELEMENT } from '../../../occtoApi';
 
 /** What Plan Data may not name unless "Plan Data May Set Header Fields" is on. */
 export const PANEL_OWNED_ELEMENTS: readonly string[] = [

@@ -5,7 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { buildXml, decodeXmlBytes } from '../../../shared/codecs';
 import { jstSecond, toJstDigits } from '../../../shared/japanTime';
-import { BUSINESS_PROTOCOL, ENVELOPE, PLAN_DIVISION_ELEMENT, PLAN_DIVISIONS, PLAN_HEADER_PROTOCOL } from '../../mapping';
+import { BUSINESS_PROTOCOL, ENVELOPE, PLAN_DIVISION_ELEMENT, PLAN_DIVISIONS, PLAN_HEADER_PROTOCOL } from '../../../occtoApi';
 import { assertPlanDataKeys, planDataKeysProperty } from './planDataKeys';
 
 const planDivisionOptions = Object.entries(PLAN_DIVISIONS).map(([value, name]) => ({ name: `${value}: ${name}`, value }));

@@ -6,13 +6,19 @@ import { DecodeError, encodeXml } from '../../../shared/codecs';
 import { jstSecond } from '../../../shared/japanTime';
 import type { PreparedWrite, SentWrite, WriteOperation, WriteRecord } from '../../../shared/writeOnce';
 import { readWriteOnceOptions, repeatOf, writeOnceOptions } from '../../../shared/writeOnce';
-import { DAILY_CALL_LIMIT, ROW_FIELDS } from '../../mapping';
-import { callOcctoList, getOcctoConnection } from '../../transport';
-import type { OcctoCallOptions, OcctoConnection } from '../../transport';
-import { quotaOfReading } from '../../transport/callLedger';
-import { setMarker } from '../../activityMarkers';
-import { MAY_HAVE_REGISTERED, mayHaveSubmitted, maybeSubmitted } from '../../transport/submissionOutcome';
-import { schemaOptions } from '../../validation/schemaSource';
+import {
+	callOcctoList,
+	DAILY_CALL_LIMIT,
+	getOcctoConnection,
+	MAY_HAVE_REGISTERED,
+	maybeSubmitted,
+	mayHaveSubmitted,
+	quotaOfReading,
+	ROW_FIELDS,
+	schemaOptions,
+	setMarker,
+} from '../../../occtoApi';
+import type { OcctoCallOptions, OcctoConnection } from '../../../occtoApi';
 import { callOptionsCollection, readOptions, toItems } from '../common';
 import { planSourceProperties, readPlanXml } from './planSource';
 import { assertValidPlan, problemsOf, warningHints } from './validate.operation';

@@ -2,11 +2,21 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { XmlEncoding } from '../../../shared/codecs';
-import { CREDENTIAL_TYPE } from '../../transport';
-import { WireSettingError, parseRequiredPlanValues, readWireSettings, requiredPlanValuesProperty } from '../../transport/wireSettings';
-import type { PlanValidation, RequiredPlanValue } from '../../validation';
-import { basisLabel, describeProblems, summarize, validatePlan } from '../../validation';
-import { readPlanSchema, schemaError, schemaOptions } from '../../validation/schemaSource';
+import {
+	basisLabel,
+	CREDENTIAL_TYPE,
+	describeProblems,
+	parseRequiredPlanValues,
+	readPlanSchema,
+	readWireSettings,
+	requiredPlanValuesProperty,
+	schemaError,
+	schemaOptions,
+	summarize,
+	validatePlan,
+	WireSettingError,
+} from '../../../occtoApi';
+import type { PlanValidation, RequiredPlanValue } from '../../../occtoApi';
 import { planSourceProperties, readPlanXml } from './planSource';
 
 /** Validate's copy of the credential's setting (Validate runs without a credential). */

@@ -1,8 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { PARAM } from '../../mapping';
-import { callOcctoList } from '../../transport';
+import { callOcctoList, PARAM } from '../../../occtoApi';
 import { callOptionsCollection, hintIfEmpty, readOptions, receptionNoParameter, toItems } from '../common';
 
 const properties: INodeProperties[] = [

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { SUBMISSION_STATUS } from '../../mapping';
-import { callOcctoList } from '../../transport';
+import { callOcctoList, SUBMISSION_STATUS } from '../../../occtoApi';
 import { applyLimit, callOptionsCollection, dateRange, dateRangeFilters, hintIfEmpty, readOptions, requireField, toItems } from '../common';
 import { returnAllAndLimit } from '../../../shared/descriptions';
 

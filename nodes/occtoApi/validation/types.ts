@@ -25,7 +25,7 @@ export type PlanSeverity = 'error' | 'warning';
 export interface ProblemBasis {
 	severity: PlanSeverity;
 	basis: PlanBasis;
-	/** The ASSUMPTION's number in nodes/OcctoOutagePlan/mapping.ts, where basis is 'assumption'. */
+	/** The ASSUMPTION's number in nodes/occtoApi/mapping.ts, where basis is 'assumption'. */
 	assumption?: number;
 }
 

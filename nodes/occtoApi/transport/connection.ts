@@ -39,7 +39,7 @@ export interface OcctoConnection {
 	ledger: CallLedger;
 	/** Small shared values (activity markers for adaptive polling): the ledger's store, or the Sandbox's own. */
 	state: SharedState;
-	/** Environment "Sandbox": answered in process by nodes/OcctoOutagePlan/sandbox, no certificate, no socket. */
+	/** Environment "Sandbox": answered in process by nodes/occtoApi/sandbox, no certificate, no socket. */
 	sandbox: boolean;
 	/** The Sandbox's own store (its plans and markers), for a Sandbox credential. */
 	sandboxStore?: SandboxStore;

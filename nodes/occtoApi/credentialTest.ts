@@ -7,21 +7,21 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { DEFAULT_ZIP_LIMITS, DecodeError } from '../../shared/codecs';
-import { isSandbox } from '../../shared/sandbox/environment';
-import { SANDBOX_USER_ID } from '../sandbox';
-import { ListShapeError } from '../../shared/listShape';
-import { DAILY_CALL_LIMIT, OCCTO_APIS, RESULT_CODE_MEANINGS, RESULT_CODES } from '../mapping';
-import type { HttpAnswer } from '../../shared/http/answer';
-import { bodyBytes } from '../../shared/http/answer';
-import type { RawResponse } from '../transport/answer';
-import { judgeAnswer } from '../transport/answer';
-import { authenticateOcctoRequest, credentialSecrets } from '../transport/authenticate';
-import { LedgerUnavailableError, openCallLedger } from '../transport/callLedger';
-import { occtoBaseUrlOf } from '../transport/connection';
-import { apiLabel, classifyNetworkFailure, fixFor, NETWORK_FAILURE_FIX, networkFailureMessage } from '../transport/errors';
-import { readListAnswer } from '../transport/listAnswer';
-import { readWireSettings } from '../transport/wireSettings';
+import { DEFAULT_ZIP_LIMITS, DecodeError } from '../shared/codecs';
+import { isSandbox } from '../shared/sandbox/environment';
+import { SANDBOX_USER_ID } from './sandbox';
+import { ListShapeError } from '../shared/listShape';
+import { DAILY_CALL_LIMIT, OCCTO_APIS, RESULT_CODE_MEANINGS, RESULT_CODES } from './mapping';
+import type { HttpAnswer } from '../shared/http/answer';
+import { bodyBytes } from '../shared/http/answer';
+import type { RawResponse } from './transport/answer';
+import { judgeAnswer } from './transport/answer';
+import { authenticateOcctoRequest, credentialSecrets } from './transport/authenticate';
+import { LedgerUnavailableError, openCallLedger } from './transport/callLedger';
+import { occtoBaseUrlOf } from './transport/connection';
+import { apiLabel, classifyNetworkFailure, fixFor, NETWORK_FAILURE_FIX, networkFailureMessage } from './transport/errors';
+import { readListAnswer } from './transport/listAnswer';
+import { readWireSettings } from './transport/wireSettings';
 
 const API = 'BA13B006';
 const TEST_TIMEOUT_MS = 30_000;
