@@ -7,9 +7,9 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { zipToBase64 } from '../nodes/shared/codecs';
 import { ElementBuilder, StreamingXmlReader } from '../nodes/shared/xmlStream';
 import { ScanRefusal, XmlSubsetScanner } from '../nodes/shared/xmlSubsetScanner';
-import { readListAnswer } from '../nodes/OcctoOutagePlan/transport/listAnswer';
-import type { ListAnswerOptions } from '../nodes/OcctoOutagePlan/transport/listAnswer';
-import { readWireSettings } from '../nodes/OcctoOutagePlan/transport/wireSettings';
+import { readListAnswer } from '../nodes/occtoApi';
+import type { ListAnswerOptions } from '../nodes/occtoApi';
+import { readWireSettings } from '../nodes/occtoApi';
 
 /** bench/RESULTS.md table 1d: the malformed documents saxes must refuse (and the control it must read). */
 export const MALFORMED_1D: Array<[string, string]> = [
