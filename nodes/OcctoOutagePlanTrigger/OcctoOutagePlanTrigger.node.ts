@@ -34,8 +34,10 @@ import type { ActiveHours, AdaptiveState } from './adaptivePolling';
 import { callsToday, countCall, decideCall, estimateCalls, parseActiveHours, recordCall } from './adaptivePolling';
 import type { KeyFields, TriggerList } from './keyFields';
 import { KeyFieldError, changedFields, decideKeyFields, normalizedRow, renamedFields, rowState, sameStatus, submissionState } from './keyFields';
-import { daysLeftField, pollCertificateExpiry } from './certificateExpiry';
+import { pollCertificateExpiry } from './certificateExpiry';
 import type { Copies } from './changes';
+import { triggerProperties } from './description';
+import { CALL_TIMEOUT_MS, ENGINE_BUDGET_MARGIN_MS, MAX_DETAIL_CALLS_PER_POLL, POLL_LEASE_MS, POLL_MARGIN_MS } from './pollLimits';
 import { comparePlan, elementsOf, nextRowCopies, rowChanges, statusChange } from './changes';
 
 type Event = 'submissionStatusChanged' | 'planChanged' | 'certificateExpiring';
@@ -58,25 +60,6 @@ interface Cursor extends AdaptiveState {
 	planCopies?: Copies;
 }
 
-
-const adaptiveOnly = { show: { pollingMode: ['adaptive'], event: ['submissionStatusChanged', 'planChanged'] } };
-
-/** Longest one OCCTO call may take (the whole call, answer included). */
-const CALL_TIMEOUT_MS = 60_000;
-const CALL_OPTIONS: OcctoCallOptions = { limits: DEFAULT_ZIP_LIMITS, stopBefore: DEFAULT_STOP_BEFORE, timeoutMs: CALL_TIMEOUT_MS };
-/** Detail calls (BA13B007 error details, BA13B102 plans) one poll may make; the rest wait for the next poll. */
-export const MAX_DETAIL_CALLS_PER_POLL = 10;
-/** Time kept for what a poll does besides its calls: the ledger, markers, decoding, emitting. */
-const POLL_MARGIN_MS = 2 * 60_000;
-/**
- * Longest a poll may hold the overlap guard: its list call and every detail call it may make, each at most
- * CALL_TIMEOUT_MS, plus the margin (13 minutes). A poll also stops making detail calls when the next one
- * could end past the lease (deferring them), so even a slow store cannot make it outlive its lease.
- */
-export const POLL_LEASE_MS = CALL_TIMEOUT_MS * (1 + MAX_DETAIL_CALLS_PER_POLL) + POLL_MARGIN_MS;
-/** Kept free before the end of n8n's own poll budget (n8n 2.x abandons a poll that outlives it). */
-const ENGINE_BUDGET_MARGIN_MS = 30_000;
-
 /**
  * Time after the poll's start by which its last detail call must have ended: within the lease, and within the
  * poll budget n8n 2.x gives a poll (getPollBudgetMs; absent on n8n 1.x).
@@ -87,14 +70,9 @@ function detailCallDeadlineMs(ctx: IPollFunctions): number {
 	return typeof engineBudget === 'number' && engineBudget > 0 ? Math.min(lease, engineBudget - ENGINE_BUDGET_MARGIN_MS) : lease;
 }
 
-const pollingModes = [
-	{
-		name: 'Adaptive (Saves Calls)',
-		value: 'adaptive',
-		description: 'Call OCCTO only when something can have changed (see below)',
-	},
-	{ name: 'Every Poll', value: 'everyPoll', description: 'Call OCCTO on every scheduled poll' },
-];
+const CALL_OPTIONS: OcctoCallOptions = { limits: DEFAULT_ZIP_LIMITS, stopBefore: DEFAULT_STOP_BEFORE, timeoutMs: CALL_TIMEOUT_MS };
+
+export { MAX_DETAIL_CALLS_PER_POLL, POLL_LEASE_MS };
 
 export class OcctoOutagePlanTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -111,128 +89,7 @@ export class OcctoOutagePlanTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'occtoWebApi', required: true, testedBy: 'occtoWebApiTest' }],
-		properties: [
-			{
-				displayName: 'Event',
-				name: 'event',
-				type: 'options',
-				options: [
-					{
-						name: 'Submission Status Changed',
-						value: 'submissionStatusChanged',
-						description:
-							'作業停止計画受付ファイル一覧取得, BA13B006: a submission is new or its status changed (受付中 → 受付完了 / 提出エラー). One list call per poll, plus one call per new 提出エラー for its details.',
-					},
-					{
-						name: 'New or Updated Outage Plan',
-						value: 'planChanged',
-						description:
-							'作業停止計画一覧取得, BA13B103: a plan appeared or was updated; updates carry the changed list fields. One list call per poll (plus one per plan with "Fetch Each Plan" or "Include Plan Changes").',
-					},
-					{
-						name: 'Client Certificate Expiring',
-						value: 'certificateExpiring',
-						description: 'Fires once a day while the client certificate has fewer days left than you set. Costs no API call.',
-					},
-				],
-				default: 'submissionStatusChanged',
-			},
-			daysLeftField,
-			{
-				displayName: 'Polling Mode',
-				name: 'pollingMode',
-				type: 'options',
-				options: pollingModes,
-				default: 'adaptive',
-				description: 'Whether every scheduled poll calls OCCTO, or only the polls when something can have changed',
-				displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] }, hide: { event: ['certificateExpiring'] } },
-			},
-			{
-				displayName: 'Polling Mode',
-				name: 'pollingMode',
-				type: 'options',
-				options: pollingModes,
-				default: 'everyPoll',
-				description: 'Whether every scheduled poll calls OCCTO, or only the polls when something can have changed',
-				displayOptions: { show: { '@version': [1] }, hide: { event: ['certificateExpiring'] } },
-			},
-			{
-				displayName:
-					'Adaptive polling calls OCCTO only while a submission is 受付中, after a plan is registered or accepted through this package (any workflow or worker), and once per Quiet Interval otherwise. With polls every 5 minutes and a 60-minute Quiet Interval: about 24 list calls on a day without submissions; each submission adds its follow-up polls, and each 提出エラー (or fetched plan) one detail call. All of them count against the Daily Call Budget, which the trigger never passes: detail calls that would pass it wait for a later poll, and their events with them.',
-				name: 'adaptiveNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: adaptiveOnly,
-			},
-			{
-				displayName: 'Quiet Interval (Minutes)',
-				name: 'quietIntervalMinutes',
-				type: 'number',
-				typeOptions: { minValue: 5 },
-				default: 60,
-				description: 'With nothing pending, call OCCTO at most once in this many minutes — to catch what was submitted outside n8n (OCCTO\'s own screens)',
-				displayOptions: adaptiveOnly,
-			},
-			{
-				displayName: 'Daily Call Budget',
-				name: 'dailyBudget',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 1000 },
-				default: 500,
-				description:
-					`Most OCCTO calls a day (Japan time) this trigger makes, list and detail calls together (OCCTO allows 1000 for all your workflows together). A schedule whose list calls alone would need more is refused; detail calls that would pass it, or more than ${MAX_DETAIL_CALLS_PER_POLL} in one poll, wait for a later poll, and their events with them.`,
-				displayOptions: { hide: { event: ['certificateExpiring'] } },
-			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				displayOptions: { hide: { event: ['certificateExpiring'] } },
-				options: [
-					{
-						displayName: 'Active Hours (Japan Time)',
-						name: 'activeHours',
-						type: 'string',
-						default: '',
-						placeholder: '08:00-20:00',
-						description:
-							'Adaptive polling only: outside these hours no calls are made, except to finish following a submission that is 受付中. Empty means around the clock.',
-					},
-					{
-						displayName: 'Emit Existing on First Run',
-						name: 'emitExisting',
-						type: 'boolean',
-						default: false,
-						description: 'Whether the first poll after activation emits everything already there (otherwise it only remembers it)',
-					},
-					{
-						displayName: 'Fetch Each Plan',
-						name: 'fetchPlans',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to call 作業停止計画取得 (BA13B102) for each new or updated plan and add it as JSON (one call each, counted in the Daily Call Budget)',
-					},
-					{
-						displayName: 'Fetch Error Details',
-						name: 'fetchErrorDetails',
-						type: 'boolean',
-						default: true,
-						description: 'Whether to call 作業停止計画受信確認メッセージ取得 (BA13B007) for each new 提出エラー and add its errors (one call each, counted in the Daily Call Budget)',
-					},
-					{
-						displayName: 'Include Plan Changes',
-						name: 'includePlanChanges',
-						type: 'boolean',
-						default: false,
-						displayOptions: { show: { '/event': ['planChanged'] } },
-						description:
-							'Whether to call 作業停止計画取得 (BA13B102) for each new or updated plan (one call each, counted in the Daily Call Budget and deferred like other detail calls) and add planChanges: what changed in the plan since the trigger last fetched it',
-					},
-				],
-			},
-		],
+		properties: triggerProperties,
 	};
 
 	methods = { credentialTest: { occtoWebApiTest: testOcctoCredential } };
