@@ -68,7 +68,7 @@ if (built) {
 	const lines = (process.env.N8N_LINES ?? '2 1').split(/[\s,]+/).filter(Boolean);
 	// Files that spend minutes waiting for n8n's minute-granular poll schedule, each with its own n8n and simulators
 	// on free ports: they run side by side; the rest (CPU- and timing-heavy) one at a time after them.
-	const CLOCK_BOUND = new Set(['anpi-between-rounds.test.mjs', 'slow-poll.test.mjs', 'trigger-keys.test.mjs', 'trigger.test.mjs', 'sandbox.test.mjs', 'examples-sandbox.test.mjs', 'trigger-boundaries.test.mjs']);
+	const CLOCK_BOUND = new Set(['plan-changes.test.mjs', 'anpi-between-rounds.test.mjs', 'slow-poll.test.mjs', 'trigger-keys.test.mjs', 'trigger.test.mjs', 'sandbox.test.mjs', 'examples-sandbox.test.mjs', 'trigger-boundaries.test.mjs']);
 	const notOnLine = {
 		1: {
 			'queue.test.mjs':
