@@ -17,6 +17,8 @@
 // takes the signal on both lines; the legacy helper takes none, so the sockets of its call are destroyed.
 // Neither line lets a node set axios' maxContentLength (both fix it at "no limit"), so a capped answer is asked
 // for as a stream and read here (nodes/shared/http/bodyCap.ts).
+// One file on purpose (over 350 lines): it is the single seam between the two lines; split, each half would need
+// the other's reasons.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
