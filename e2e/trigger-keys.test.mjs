@@ -82,9 +82,11 @@ test('renamed rows, no Field Names: new, changed and 提出エラー events once
 	await until(() => eventsOf(good).length > 1 && eventsOf(bad).length > 1, 360_000, 'their status changes to reach the workflow');
 	assert.deepEqual(
 		[eventsOf(good)[1], eventsOf(bad)[1]].map((event) => [event.status, event.statusName, event.previous, event.errors > 0]),
+		// only 受付中 was seen before, so the status name was the marker of change: `previous` is that name (a status
+		// code field is paired with the names once two different statuses have shown it, issue 32)
 		[
-			['2', '受付完了', '1', false],
-			['9', '提出エラー', '1', true],
+			['2', '受付完了', '受付中', false],
+			['9', '提出エラー', '受付中', true],
 		],
 	);
 	assert.equal(errorDetailCalls(), 1);
