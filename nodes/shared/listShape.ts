@@ -15,11 +15,13 @@ export interface ListShapeSettings {
 	knownFields: ReadonlySet<string>;
 }
 
+/** A row: the top-level element itself when it holds fields (no second object per row). */
 export interface ListRow {
-	element: string;
+	/** The row element's name. */
+	name: string;
 	value: XmlObject;
 	/** Its fields are stored under their output keys already (ElementBuilder's field keys). */
-	renamed: boolean;
+	renamed?: boolean;
 }
 
 export type ListShape = { kind: 'rows'; path: string[]; rows: ListRow[] } | { kind: 'empty'; path: string[] };
@@ -121,12 +123,11 @@ function rowsOf(elements: TopLevelElement[], path: string[], fail: (message: str
 	}
 	const rows: ListRow[] = [];
 	for (const element of elements) {
-		const renamed = element.renamed === true;
-		if (typeof element.value === 'object' && !Array.isArray(element.value)) rows.push({ element: element.name, value: element.value, renamed });
-		else if (element.value === '') rows.push({ element: element.name, value: {}, renamed });
+		if (typeof element.value === 'object' && !Array.isArray(element.value)) rows.push(element as ListRow);
+		else if (element.value === '') rows.push({ name: element.name, value: {}, renamed: element.renamed });
 		else throw fail(`${tag(element.name)} in ${where} holds text ("${excerpt(String(element.value))}") where a row's fields should be`);
 	}
-	if (rows.every((row) => !isRecord(row.value))) throw fail(`the ${tag(rows[0].element)} elements in ${where} are all empty: rows without fields`);
+	if (rows.every((row) => !isRecord(row.value))) throw fail(`the ${tag(rows[0].name)} elements in ${where} are all empty: rows without fields`);
 	return { kind: 'rows', path, rows };
 }
 
@@ -137,8 +138,7 @@ function rowsByName(document: StreamedDocument, settings: ListShapeSettings, fai
 	const take = (element: TopLevelElement) => {
 		seen.add(element.name);
 		if (!wanted.has(element.name)) return false;
-		const renamed = element.renamed === true;
-		rows.push({ element: element.name, value: typeof element.value === 'object' && !Array.isArray(element.value) ? element.value : {}, renamed });
+		rows.push({ name: element.name, value: typeof element.value === 'object' && !Array.isArray(element.value) ? element.value : {}, renamed: element.renamed });
 		return true;
 	};
 	for (const element of document.children) {

@@ -31,6 +31,16 @@ export interface StreamedDocument {
 	children: TopLevelElement[];
 }
 
+/** An element name's keys, looked up once per name: what a parser hands back to `leaf`. */
+export interface BuilderName {
+	/** The key the value is stored under. */
+	key: string;
+	/** The key as a renamed row's field: its output key, or `key`. */
+	fieldKey: string;
+	/** `key` is literally an output key without being renamed to it (see `fieldsRenamed`). */
+	clashes: boolean;
+}
+
 /**
  * Turns open/text/close events into values. Event-driven on purpose, so any streaming parser can feed it
  * (the list decoder's subset scanner and saxes; the bench feeds it from htmlparser2 too). The open elements are kept in parallel arrays
@@ -38,13 +48,24 @@ export interface StreamedDocument {
  */
 export class ElementBuilder {
 	readonly document: StreamedDocument = { root: undefined, rootText: '', children: [] };
-	private readonly names: string[] = [];
+	private readonly names: BuilderName[] = [];
 	private readonly objects: Array<XmlObject | undefined> = [];
 	private readonly texts: string[] = [];
-	private readonly keys = new Map<string, string>();
+	private readonly known = new Map<string, BuilderName>();
 	/** Output keys for the fields of top-level elements (a list's rows), applied as they close. */
 	private readonly fieldKeys: ReadonlyMap<string, string> | undefined;
 	private readonly outputKeys: ReadonlySet<string>;
+	/**
+	 * The top-level element being built keeps its fields in `rowValues` while their keys are distinct: in the
+	 * order of the last such row (`shape`), or of its own (`rowKeys`). It then becomes a copy of `template`, so
+	 * rows share one hidden class. -1: it is an object already, built field by field.
+	 */
+	private rowCount = -1;
+	private rowOwnKeys = false;
+	private readonly rowKeys: string[] = [];
+	private readonly rowValues: XmlValue[] = [];
+	private shape: string[] = [];
+	private template: XmlObject = {};
 	/**
 	 * False when renaming while building could differ from renaming afterwards (an element literally named like an
 	 * output key, e.g. <status> beside <STAT>): the caller then builds the document again without field keys.
@@ -65,13 +86,16 @@ export class ElementBuilder {
 		this.outputKeys = new Set(this.fieldKeys?.values());
 	}
 
-	private key(name: string): string {
-		let key = this.keys.get(name);
-		if (key === undefined) {
-			key = PROTOTYPE_METHOD_NAMES.has(name) ? `__${name}` : inertName(name);
-			this.keys.set(name, key);
+	/** The keys of an element name, made once. */
+	nameOf(name: string): BuilderName {
+		let known = this.known.get(name);
+		if (known === undefined) {
+			const key = PROTOTYPE_METHOD_NAMES.has(name) ? `__${name}` : inertName(name);
+			const mapped = this.fieldKeys?.get(key);
+			known = { key, fieldKey: mapped ?? key, clashes: mapped === undefined && this.outputKeys.has(key) };
+			this.known.set(name, known);
 		}
-		return key;
+		return known;
 	}
 
 	/** Whether the top-level element being built (or just closed) has its fields renamed: any but the first. */
@@ -86,7 +110,11 @@ export class ElementBuilder {
 			object ??= {};
 			object[`@${inertName(attribute)}`] = attributes[attribute];
 		}
-		this.names.push(this.key(name));
+		if (this.names.length === 1) {
+			this.rowCount = object === undefined ? 0 : -1;
+			this.rowOwnKeys = false;
+		}
+		this.names.push(this.nameOf(name));
 		this.objects.push(object);
 		this.texts.push('');
 	}
@@ -108,13 +136,14 @@ export class ElementBuilder {
 
 	close(): void {
 		const name = this.names.pop()!;
-		const object = this.objects.pop();
+		let object = this.objects.pop();
 		const text = this.texts.pop()!.trim();
 		const depth = this.names.length;
 		if (depth === 0) {
 			this.document.rootText = text;
 			return;
 		}
+		if (depth === 1 && this.rowCount >= 0) object = this.finishRow();
 		let value: XmlValue;
 		if (object === undefined) value = text;
 		else {
@@ -125,34 +154,86 @@ export class ElementBuilder {
 	}
 
 	/** open, text and close of an element holding only text, in one step: most of a list's elements. */
-	leaf(name: string, text: string): void {
+	leaf(name: string, text: string, known?: BuilderName): void {
 		const depth = this.names.length;
 		if (depth === 0) {
 			this.open(name, {});
 			this.text(text);
 			this.close();
-		} else this.place(this.key(name), text.trim(), depth);
+		} else this.place(known ?? this.nameOf(name), text.trim(), depth);
 	}
 
 	/** Stores a finished value under its parent (`depth` = open elements above it). */
-	private place(name: string, value: XmlValue, depth: number): void {
+	private place(name: BuilderName, value: XmlValue, depth: number): void {
 		if (depth === 1) {
-			const element: TopLevelElement = this.fieldKeys ? { name, value, renamed: this.renaming() } : { name, value };
+			const element: TopLevelElement = this.fieldKeys ? { name: name.key, value, renamed: this.renaming() } : { name: name.key, value };
 			this.document.children.push(element);
 			this.onTopLevel?.(element);
 			return;
 		}
-		let key = name;
-		if (depth === 2 && this.renaming()) {
-			const mapped = this.fieldKeys!.get(name);
-			if (mapped !== undefined) key = mapped;
-			else if (this.outputKeys.has(name)) this.fieldsRenamed = false;
+		let key = name.key;
+		if (depth === 2) {
+			if (this.renaming()) {
+				key = name.fieldKey;
+				if (name.clashes) this.fieldsRenamed = false;
+			}
+			if (this.rowCount >= 0 && this.keep(key, value)) return;
 		}
 		const siblings = (this.objects[depth - 1] ??= {});
 		const existing = siblings[key];
 		if (existing === undefined || !Object.prototype.hasOwnProperty.call(siblings, key)) siblings[key] = value;
 		else if (Array.isArray(existing)) existing.push(value);
 		else siblings[key] = [existing, value];
+	}
+
+	/** Keeps a field of the row being built; false (the row now an object) when its key came before. */
+	private keep(key: string, value: XmlValue): boolean {
+		const count = this.rowCount;
+		if (!this.rowOwnKeys) {
+			if (this.shape[count] === key) {
+				// the same text as the last row's keeps the last row's string: the new one dies young, which costs
+				// the collector nothing, while 50,000 rows of survivors cost it most of a decode
+				if (this.rowValues[count] !== value) this.rowValues[count] = value;
+				this.rowCount++;
+				return true;
+			}
+			for (let i = 0; i < count; i++) this.rowKeys[i] = this.shape[i];
+			this.rowOwnKeys = true;
+		}
+		for (let i = 0; i < count; i++) {
+			if (this.rowKeys[i] !== key) continue;
+			// a repeated field becomes an array: the plain way from here on
+			this.objects[1] = this.rowObject(count);
+			this.rowCount = -1;
+			return false;
+		}
+		this.rowKeys[count] = key;
+		this.rowValues[this.rowCount++] = value;
+		return true;
+	}
+
+	/** The fields kept, as a plain object in their order. */
+	private rowObject(count: number): XmlObject {
+		const keys = this.rowOwnKeys ? this.rowKeys : this.shape;
+		const row: XmlObject = {};
+		for (let i = 0; i < count; i++) row[keys[i]] = this.rowValues[i];
+		return row;
+	}
+
+	/** The row being built, closing: undefined without fields; a copy of the template when it has the shape's. */
+	private finishRow(): XmlObject | undefined {
+		const count = this.rowCount;
+		this.rowCount = -1;
+		if (count === 0) return undefined;
+		if (this.rowOwnKeys) {
+			this.shape = this.rowKeys.slice(0, count);
+			const template = this.rowObject(count);
+			// through JSON an object holds all its fields itself, so each copy is one allocation ("__proto__" excepted)
+			this.template = this.shape.includes('__proto__') ? template : (JSON.parse(JSON.stringify(template)) as XmlObject);
+		} else if (count !== this.shape.length) return this.rowObject(count);
+		const row = { ...this.template };
+		for (let i = 0; i < count; i++) row[this.shape[i]] = this.rowValues[i];
+		return row;
 	}
 }
 

@@ -4,7 +4,7 @@
 // the caller reads the document again with saxes (StreamingXmlReader), whose rows or error stand. saxes spends
 // most of a list's decode checking what OCCTO never sends; this does the same checks for what it does send.
 // Proven against saxes by test/xml-scanner-fuzz.test.ts and `npm run fuzz:xml`.
-import type { ElementBuilder, StreamedDocument } from './xmlStream';
+import type { BuilderName, ElementBuilder, StreamedDocument } from './xmlStream';
 
 /** Why the scanner stopped: 'malformed' saxes refuses too (the fuzz checks it); 'unsupported' is saxes' to judge. */
 export class ScanRefusal extends Error {
@@ -25,6 +25,7 @@ const GT = 0x3e;
 const SLASH = 0x2f;
 const BANG = 0x21;
 const QUESTION = 0x3f;
+const AMP = 0x26;
 
 // ASCII names only: XML's other name characters are rare enough to leave to saxes
 const NAME_START = 1;
@@ -43,6 +44,18 @@ const DECLARATION =
 	/^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.0"|'1\.0')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][\w.-]*"|'[A-Za-z][\w.-]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
 const CHAR_REFERENCE = /^#(?:[0-9]+|x[0-9A-Fa-f]+)$/;
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze(Object.create(null));
+/** Row patterns made per document at most: rows that keep changing are read the general way. */
+const MAX_ROW_PATTERNS = 32;
+const SPACES = '[ \\t\\n\\r]*';
+/** A leaf's text in a row pattern: no reference, no control, nothing saxes checks its own way. */
+const PLAIN_TEXT = '([^<&\\x00-\\x1f\\ud800-\\udfff\\ufffe\\uffff]*)';
+const patternName = (name: string) => name.replace(/[.-]/g, '\\$&');
+
+/** After a row's open tag: its leaves (<name>text</name> or <name/>) and whitespace, then its close tag. */
+function rowPattern(row: string, leaves: ElementName[]): RegExp {
+	const fields = leaves.map(({ text }) => `${SPACES}<${patternName(text)}(?:>${PLAIN_TEXT}</${patternName(text)}>|/>)`);
+	return new RegExp(`${fields.join('')}${SPACES}</${patternName(row)}>`, 'y');
+}
 
 function reference(name: string): string {
 	switch (name) {
@@ -70,6 +83,19 @@ interface ElementName {
 	openTag: string;
 	closeTag: string;
 	next: ElementName | undefined;
+	/** The builder's keys for it. */
+	field: BuilderName;
+	/** As a leaf: its close tag, whitespace and the next leaf's open tag, as they came last time. */
+	follow: { text: string; space: string; name: ElementName } | undefined;
+	/** As a row (an element holding only leaves): the pattern of its last such row, with its leaves in order. */
+	row: { pattern: RegExp; leaves: ElementName[] } | undefined;
+}
+
+/** An element being read the general way, whose leaves may become a row pattern. */
+interface RowRecord {
+	name: ElementName;
+	depth: number;
+	leaves: ElementName[];
 }
 
 /** Same write/close contract as StreamingXmlReader, but throws ScanRefusal instead of a DecodeError. */
@@ -87,6 +113,9 @@ export class XmlSubsetScanner {
 	/** Element names seen, each with the name that followed it last. */
 	private readonly known = new Map<string, ElementName>();
 	private last: ElementName | undefined;
+	/** The element read the general way whose leaves are being noted, and the row patterns made so far. */
+	private record: RowRecord | undefined;
+	private rowPatterns = 0;
 
 	constructor(readonly builder: ElementBuilder) {}
 
@@ -149,7 +178,10 @@ export class XmlSubsetScanner {
 		const { builder, open } = this;
 		const n = s.length;
 		let i = from;
-		while (i < n) {
+		// the leaf closed last and where its close tag starts, while only whitespace came after it
+		let leaf: ElementName | undefined;
+		let leafClose = 0;
+		scanning: while (i < n) {
 			// indentation is most of the text between tags: stepped over before any search
 			let lt = i;
 			while (lt < n && isSpace(s.charCodeAt(lt))) lt++;
@@ -181,9 +213,11 @@ export class XmlSubsetScanner {
 				const name = open[open.length - 1];
 				if (name === undefined) throw malformed('a close tag outside the root element');
 				if (!s.startsWith(name, i + 2)) throw malformed(`a close tag that does not match <${name}>`);
+				leaf = undefined;
 				for (let j = i + 2 + name.length; j < gt; j++) if (!isSpace(s.charCodeAt(j))) throw malformed(`a close tag that does not match <${name}>`);
 				open.pop();
 				builder.close();
+				if (this.record !== undefined && open.length <= this.record.depth) this.learnRow(open.length);
 				if (open.length === 0) this.rootClosed = true;
 				i = gt + 1;
 			} else if (c < 128 && NAME_CLASS[c] & NAME_START) {
@@ -216,7 +250,8 @@ export class XmlSubsetScanner {
 					if (name === undefined) {
 						// copies of their own, flat: a slice would pin the whole write, a template literal may be a cons string
 						const own = flat(text);
-						this.known.set(own, (name = { text: own, openTag: flat(`<${own}>`), closeTag: flat(`</${own}>`), next: undefined }));
+						const field = builder.nameOf(own);
+						this.known.set(own, (name = { text: own, openTag: flat(`<${own}>`), closeTag: flat(`</${own}>`), next: undefined, field, follow: undefined, row: undefined }));
 					}
 					if (this.last) this.last.next = name;
 				}
@@ -224,17 +259,60 @@ export class XmlSubsetScanner {
 				this.last = name;
 				const tag = name.text;
 				i = j + 1;
-				if (selfClosing) builder.leaf(tag, '');
+				if (selfClosing) {
+					builder.leaf(tag, '', name.field);
+					this.noteLeaf(name);
+				}
 				else {
-					// <name>text</name>, most of a list: one builder step instead of three
-					const next = s.indexOf('<', i);
-					if (next >= 0 && s.startsWith(name.closeTag, next)) {
-						builder.leaf(tag, next > i ? this.textOf(s, i, next) : '');
-						i = next + name.closeTag.length;
-					} else {
-						open.push(tag);
-						builder.open(tag, NO_ATTRIBUTES);
-						continue;
+					const row = open.length > 0 ? name.row : undefined;
+					if (row !== undefined) {
+						// a row like the last one of its name: read whole by its pattern
+						row.pattern.lastIndex = i;
+						const match = row.pattern.exec(s);
+						if (match !== null) {
+							builder.open(tag, NO_ATTRIBUTES);
+							for (let k = 0; k < row.leaves.length; k++) builder.leaf(row.leaves[k].text, match[k + 1] ?? '', row.leaves[k].field);
+							builder.close();
+							this.record = undefined;
+							leaf = undefined;
+							i = row.pattern.lastIndex;
+							continue;
+						}
+					}
+					if (leaf !== undefined) this.learnFollow(leaf, s, leafClose, i, name);
+					// <name>text</name>, most of a list: one builder step; and when the close tag, the indentation and
+					// the next open tag are the ones that came last time, one comparison steps over all three
+					let element: ElementName = name;
+					for (;;) {
+						let end = i;
+						let plain = true;
+						for (; end < n; end++) {
+							const k = s.charCodeAt(end);
+							if (k === LT) break;
+							if (k < 0x20 || k === AMP || (k >= 0xd800 && (k < 0xe000 || k >= 0xfffe))) plain = false;
+						}
+						const follow = element.follow;
+						// 2: the close tag and what followed it last time; 1: the close tag alone; 0: not a leaf
+						const closing = end === n ? 0 : follow !== undefined && s.startsWith(follow.text, end) ? 2 : s.startsWith(element.closeTag, end) ? 1 : 0;
+						if (closing === 0) {
+							this.record = open.length > 0 ? { name: element, depth: open.length, leaves: [] } : undefined;
+							open.push(element.text);
+							builder.open(element.text, NO_ATTRIBUTES);
+							leaf = undefined;
+							continue scanning;
+						}
+						builder.leaf(element.text, plain ? s.slice(i, end) : this.textOf(s, i, end), element.field);
+						this.noteLeaf(element);
+						if (closing === 1) {
+							leaf = element;
+							leafClose = end;
+							i = end + element.closeTag.length;
+							break;
+						}
+						if (builder.hasText()) builder.text(follow!.space);
+						element = follow!.name;
+						this.last = element;
+						i = end + follow!.text.length;
 					}
 				}
 				if (open.length === 0) this.rootClosed = true;
@@ -252,9 +330,36 @@ export class XmlSubsetScanner {
 		return n;
 	}
 
+	/** A leaf of the element being noted. */
+	private noteLeaf(leaf: ElementName): void {
+		if (this.record !== undefined && this.open.length === this.record.depth + 1) this.record.leaves.push(leaf);
+	}
+
+	/** The noted element closed (at `depth`): its leaves become its row pattern, unless they are the pattern's. */
+	private learnRow(depth: number): void {
+		const { name, leaves, depth: noted } = this.record!;
+		this.record = undefined;
+		if (depth !== noted || leaves.length === 0 || this.rowPatterns >= MAX_ROW_PATTERNS) return;
+		const known = name.row?.leaves;
+		if (known?.length === leaves.length && known.every((leaf, k) => leaf === leaves[k])) return;
+		this.rowPatterns++;
+		name.row = { pattern: rowPattern(name.text, leaves), leaves };
+	}
+
+	/** Remembers what came from `leaf`'s close tag to the open tag ending at `end`, when it was only whitespace. */
+	private learnFollow(leaf: ElementName, s: string, close: number, end: number, name: ElementName): void {
+		const from = close + leaf.closeTag.length;
+		const to = end - name.openTag.length;
+		if (to < from || !s.startsWith(name.openTag, to)) return;
+		for (let j = from; j < to; j++) if (!isSpace(s.charCodeAt(j))) return;
+		leaf.follow = { text: flat(s.slice(close, end)), space: flat(s.slice(from, to)), name };
+	}
+
 	/** Text that is not only whitespace (the scan steps over that). */
 	private text(s: string, start: number, end: number): void {
 		if (this.open.length === 0) throw malformed('text outside the root element');
+		// an element with text of its own is no row
+		if (this.record !== undefined && this.open.length === this.record.depth + 1) this.record = undefined;
 		this.builder.text(this.textOf(s, start, end));
 	}
 

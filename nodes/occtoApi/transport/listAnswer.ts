@@ -39,15 +39,15 @@ export interface ListAnswer {
 /** Rows with our keys: rows the builder already stored under them are completed in place, the others copied. */
 export function mapRows(shape: ListShape, fieldNames: ReadonlyMap<string, string>): IDataObject[] {
 	if (shape.kind === 'empty') return [];
-	return shape.rows.map(({ element, value, renamed }) => {
-		if (renamed) {
+	return shape.rows.map(({ name, value, renamed }) => {
+		if (renamed === true) {
 			const row = value as IDataObject;
-			row[ROW_ELEMENT_KEY] = element;
+			row[ROW_ELEMENT_KEY] = name;
 			return row;
 		}
 		const row: IDataObject = {};
 		for (const key in value) row[fieldNames.get(key) ?? key] = value[key] as IDataObject;
-		row[ROW_ELEMENT_KEY] = element;
+		row[ROW_ELEMENT_KEY] = name;
 		return row;
 	});
 }
