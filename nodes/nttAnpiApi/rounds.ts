@@ -70,12 +70,17 @@ export function personRow(thread: IDataObject, row: IDataObject, simplified: boo
 	return copyRow({ ...thread }, row, simplified);
 }
 
-/** Writes the row into `out` (simplified or as it came): one object per person, not a copy of a copy. */
+const simplifiedItem = (value: unknown) => (typeof value === 'object' ? value : noValue(value));
+
+/**
+ * Writes the row into `out` (simplified or as it came): one object per person, not a copy of a copy. `out` may be
+ * a copy of an earlier person's object with the same fields: every field is then written where it already is.
+ */
 function copyRow(out: IDataObject, row: IDataObject, simplified: boolean): IDataObject {
 	if (!simplified) return Object.assign(out, row);
 	for (const key in row) {
 		const value = row[key];
-		out[key] = Array.isArray(value) ? value.map((v) => (typeof v === 'object' ? v : noValue(v))) : (noValue(value) as IDataObject[keyof IDataObject]);
+		out[key] = Array.isArray(value) ? value.map(simplifiedItem) : (noValue(value) as IDataObject[keyof IDataObject]);
 	}
 	out.answerState = answerStateOf(row);
 	out.sendState = ENUMS.sendstatus[String(row.sendstatus)] ?? null;

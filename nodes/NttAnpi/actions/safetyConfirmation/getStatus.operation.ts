@@ -61,6 +61,83 @@ function joinAnswers(row: IDataObject, questions: Question[]): IDataObject[] {
 	});
 }
 
+const ROUND_KEYS = ['tid', 'title', 'strdate'];
+/** The round's fields until the last answer gives them (`personRow` puts them first). */
+const ROUND_PLACEHOLDER: IDataObject = { tid: null, title: null, strdate: null };
+
+/**
+ * An object with `item`'s keys in its order, made through JSON so it holds them all itself: an object grown key
+ * by key past a dozen fields turns into a slow dictionary, and so would each copy of it.
+ */
+function templateOf(item: IDataObject): IDataObject {
+	const keys = Object.keys(item);
+	// a parsed "__proto__" would be a field of its own, where the plain way sets the prototype
+	if (keys.includes('__proto__')) return item;
+	return JSON.parse(`{${keys.map((key) => `${JSON.stringify(key)}:null`).join(',')}}`) as IDataObject;
+}
+
+/**
+ * The people as items, made page by page so each parsed page can go at once. Each is `personRow`'s object with
+ * `answers` and the usage after it; `finish` sets the round's fields (those the row does not have itself) and the
+ * usage from the last answer, as one object made at the end would have them. A row with the same fields as the
+ * last new shape is written into a copy of that shape's item, so no object grows field by field.
+ */
+export class PersonItems {
+	readonly items: IDataObject[] = [];
+	/** Per item, the round's fields it takes from the last answer. */
+	private readonly roundKeys: string[][] = [];
+	private keys: string[] = [];
+	private template: IDataObject | undefined;
+	private templateRoundKeys: string[] = ROUND_KEYS;
+
+	constructor(
+		private readonly simplified: boolean,
+		private readonly answers: ((row: IDataObject) => IDataObject[]) | undefined,
+		/** The usage fields, held by placeholders until `finish`. */
+		private readonly usage: IDataObject,
+	) {}
+
+	add(rows: IDataObject[]): void {
+		for (const row of rows) {
+			const fresh = this.template === undefined || !this.sameKeys(row);
+			const item = fresh ? personRow(ROUND_PLACEHOLDER, row, this.simplified) : this.copy(row);
+			if (this.answers) item.answers = this.answers(row);
+			Object.assign(item, this.usage);
+			if (fresh) {
+				this.keys = Object.keys(Object(row));
+				this.templateRoundKeys = ROUND_KEYS.filter((key) => !this.keys.includes(key));
+				this.template = templateOf(item);
+			}
+			this.items.push(item);
+			this.roundKeys.push(this.templateRoundKeys);
+		}
+	}
+
+	finish(answer: IDataObject, usage: IDataObject): IDataObject[] {
+		const round = threadOf(answer);
+		for (let i = 0; i < this.items.length; i++) {
+			const item = this.items[i];
+			for (const key of this.roundKeys[i]) item[key] = round[key];
+			Object.assign(item, usage);
+		}
+		return this.items;
+	}
+
+	/** `personRow` for a row of the template's shape: each field written where the copy holds it already. */
+	private copy(row: IDataObject): IDataObject {
+		if (this.simplified) return personRow(this.template!, row, true);
+		const item = { ...this.template };
+		for (const key of this.keys) item[key] = row[key];
+		return item;
+	}
+
+	private sameKeys(row: IDataObject): boolean {
+		let i = 0;
+		for (const key in row) if (this.keys[i++] !== key) return false;
+		return i === this.keys.length;
+	}
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const tid = readTid.call(this, itemIndex, false);
 	const wanted = readLimit.call(this, itemIndex);
@@ -73,8 +150,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const body = statusBody(tid, filters, questions, questkbn);
 	const limits = callLimits.call(this, itemIndex);
 
-	const people: IDataObject[] = [];
-	const joined: IDataObject[][] = [];
+	// each page's rows become items as they come, so the parsed page can go
+	const answers = options.joinAnswers === true ? (row: IDataObject) => joinAnswers(row, questList) : undefined;
+	const people = new PersonItems(simplified, answers, { useCount: null, contractCount: null });
 	const byAnswerState: Record<string, number> = {};
 	const byQuestion: Record<string, Record<string, number>> = {};
 	let header: IDataObject = {};
@@ -87,39 +165,26 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		(rows, answer) => {
 			header = answer;
 			questList = (answer.questList as unknown as Question[]) ?? questList;
+			if (output !== 'summary') return people.add(rows);
 			for (const row of rows) {
 				total++;
-				if (output === 'summary') {
-					const state = ENUMS.ansstatus[String(row.ansstatus)] ?? 'unknown';
-					byAnswerState[state] = (byAnswerState[state] ?? 0) + 1;
-					for (const answered of joinAnswers(row, questList)) {
-						if (answered.answerCode === null) continue;
-						const counts = (byQuestion[`${answered.questionNumber}: ${String(answered.question)}`] ??= {});
-						const label = String(answered.answer ?? answered.answerCode);
-						counts[label] = (counts[label] ?? 0) + 1;
-					}
-					continue;
+				const state = ENUMS.ansstatus[String(row.ansstatus)] ?? 'unknown';
+				byAnswerState[state] = (byAnswerState[state] ?? 0) + 1;
+				for (const answered of joinAnswers(row, questList)) {
+					if (answered.answerCode === null) continue;
+					const counts = (byQuestion[`${answered.questionNumber}: ${String(answered.question)}`] ??= {});
+					const label = String(answered.answer ?? answered.answerCode);
+					counts[label] = (counts[label] ?? 0) + 1;
 				}
-				// kept as parsed; each becomes its item once, when the thread header is known
-				if (options.joinAnswers === true) joined.push(joinAnswers(row, questList));
-				people.push(row);
 			}
 		},
 	);
 	const usage = usageOf.call(this, header, itemIndex);
-	const thread = threadOf(header);
 	if (output === 'summary') {
 		return items(
-			[{ ...thread, people: total, searchTotal: header.searchTotal, byAnswerState, byQuestion, ...usage }],
+			[{ ...threadOf(header), people: total, searchTotal: header.searchTotal, byAnswerState, byQuestion, ...usage }],
 			itemIndex,
 		);
 	}
-	const out: INodeExecutionData[] = new Array(people.length);
-	for (let i = 0; i < people.length; i++) {
-		const json = personRow(thread, people[i], simplified);
-		if (joined.length) json.answers = joined[i];
-		out[i] = { json: Object.assign(json, usage), pairedItem: { item: itemIndex } };
-		people[i] = undefined as unknown as IDataObject; // the parsed row can go as soon as its item exists
-	}
-	return out;
+	return items(people.finish(header, usage), itemIndex);
 }
