@@ -196,7 +196,8 @@ export class XmlSubsetScanner {
 			}
 			if (lt > i) {
 				// text running to the end of the write: a reference cut short waits for the next write
-				const last = lt === n ? s.lastIndexOf('&') : -1;
+				// (searched only when the text holds an "&": lastIndexOf alone would read the whole write back)
+				const last = lt === n && s.indexOf('&', i) >= 0 ? s.lastIndexOf('&') : -1;
 				if (last >= i && s.indexOf(';', last) < 0) {
 					if (last > i) this.text(s, i, last);
 					return last;
