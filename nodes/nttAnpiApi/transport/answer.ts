@@ -12,7 +12,8 @@ export type RawResponse = HttpAnswer;
 
 export function parseBody(body: unknown): { json?: IDataObject; text: string } {
 	if (body === undefined || body === null || body === '') return { text: '' };
-	if (typeof body === 'object') return { json: body as IDataObject, text: JSON.stringify(body) };
+	// the text of an answer already parsed is only for error messages: made when asked for (a page of 5,000 people)
+	if (typeof body === 'object') return { json: body as IDataObject, get text() { return JSON.stringify(body); } };
 	const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body);
 	try {
 		const parsed = JSON.parse(text) as unknown;

@@ -100,18 +100,18 @@ export async function anpiRequest(this: AnpiContext, call: AnpiCall): Promise<ID
 			}
 			throw noAnswerError(this, call, label, failure, attempt + 1);
 		}
-		const { json, text } = parseBody(response.body);
+		const answer = parseBody(response.body);
 		const status = response.statusCode;
 		if (status >= 200 && status < 300) {
-			if (!json) throw notJsonError(this, call, status, text);
-			return json;
+			if (!answer.json) throw notJsonError(this, call, status, answer.text);
+			return answer.json;
 		}
 		const retryable = call.idempotent && (status === 429 || status === 503) && attempt < READ_RETRIES;
 		if (retryable) {
 			await pause(this, call, label, attempt, retryAfterMs(response.headers, attempt));
 			continue;
 		}
-		throw answerError(this, status, json, text, call);
+		throw answerError(this, status, answer.json, answer.text, call);
 	}
 }
 
