@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { NODE_TYPES, N8N_LINE, ROOT, anpiCredentials, anpiGateway, freePort, importIntoN8n, ownerSession, recordNode, sleep, startCollector, startN8n, stopN8n, triggeredWorkflow, until } from './lib.mjs';
+import { N8N_LINE, ROOT, anpiCredentials, anpiGateway, freePort, importIntoN8n, ownerSession, recordNode, sleep, startCollector, startN8n, stopN8n, newAnswersTrigger, triggeredWorkflow, until } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startAnpiSimulator } = require(path.join(ROOT, 'dist/simulators/anpi/server.js'));
@@ -35,15 +35,7 @@ before(async () => {
 	const workflow = triggeredWorkflow(
 		WORKFLOW_ID,
 		'e2e: new answers of whichever round is open',
-		{
-			id: 'rounds-trigger',
-			name: 'New answers',
-			type: NODE_TYPES.anpiTrigger,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'newAnswers', tid: '', emitExisting: false, options: { timeout: 10 } },
-			credentials: { nttComApi: { id: 'anpiSimulator001', name: 'NTT Anpi simulator' } },
-		},
+		newAnswersTrigger('rounds-trigger'),
 		recordNode('rounds-record', collector, '={{ JSON.stringify({ tid: $json.tid, usrcd: $json.usrcd }) }}'),
 	);
 	await importIntoN8n(env, home, { credentials: anpiCredentials(anpi.url), workflows: [workflow], activate: [WORKFLOW_ID] });

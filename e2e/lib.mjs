@@ -286,3 +286,16 @@ export function submissionStatusTrigger(id) {
 		credentials: { occtoWebApi: { id: 'occtoSimulator01', name: 'OCCTO simulator' } },
 	};
 }
+
+/** The NTT Anpi trigger on New Answers of whichever round is open (no Thread ID, Emit Existing off), every minute. */
+export function newAnswersTrigger(id) {
+	return {
+		id,
+		name: 'New answers',
+		type: NODE_TYPES.anpiTrigger,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'newAnswers', tid: '', emitExisting: false, options: { timeout: 10 } },
+		credentials: { nttComApi: { id: 'anpiSimulator001', name: 'NTT Anpi simulator' } },
+	};
+}

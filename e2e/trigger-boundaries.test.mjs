@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { NODE_TYPES, N8N_LINE, ROOT, anpiCredentials, freePort, importIntoN8n, occtoCredentialData, recordNode, sleep, startCollector, startN8n, stopN8n, submissionStatusTrigger, triggeredWorkflow, until } from './lib.mjs';
+import { N8N_LINE, ROOT, anpiCredentials, freePort, importIntoN8n, occtoCredentialData, recordNode, sleep, startCollector, startN8n, stopN8n, submissionStatusTrigger, newAnswersTrigger, triggeredWorkflow, until } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { startOcctoSimulator } = require(path.join(ROOT, 'dist/simulators/occto/server.js'));
@@ -74,15 +74,7 @@ before(async () => {
 	const anpiWorkflow = triggeredWorkflow(
 		ANPI_WORKFLOW,
 		'e2e: new answers of a round opened with old answers',
-		{
-			id: 'boundary-anpi-trigger',
-			name: 'New answers',
-			type: NODE_TYPES.anpiTrigger,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'newAnswers', tid: '', emitExisting: false, options: { timeout: 10 } },
-			credentials: { nttComApi: { id: 'anpiSimulator001', name: 'NTT Anpi simulator' } },
-		},
+		newAnswersTrigger('boundary-anpi-trigger'),
 		recordNode('boundary-anpi-record', collectors[1], '={{ JSON.stringify({ tid: $json.tid, usrcd: $json.usrcd }) }}'),
 	);
 	const credentials = [{ id: 'occtoSimulator01', name: 'OCCTO simulator', type: 'occtoWebApi', data: occtoCredentialData(occto) }, ...anpiCredentials(anpi.url)];
