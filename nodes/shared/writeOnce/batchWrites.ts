@@ -97,13 +97,14 @@ export async function executeWrites<P extends PreparedWrite>(this: IExecuteFunct
 	try {
 		const { state, identity } = await operation.memory.call(this);
 		memory = new WriteMemory(state, { executionId: this.getExecutionId(), workflowId: String(this.getWorkflow().id ?? '') });
+		const perExecution = operation.scope === 'execution' ? this.getExecutionId() : '';
 		for (const write of prepared) {
-			const perExecution = operation.scope === 'execution' ? this.getExecutionId() : '';
 			const key = { fingerprint: fingerprintOf(identity, perExecution, write.content), rememberMs: write.settings.rememberMs, waitMs: write.waitMs };
 			keys.set(write, key);
-			if (write.settings.sendAgain || !(await memory.look(key))) toSend.push(write);
+			// only a batch check needs to know in advance which writes will go: one store read each
+			if (operation.checkBatch && (write.settings.sendAgain || !(await memory.look(key)))) toSend.push(write);
 		}
-		if (toSend.length) await operation.checkBatch?.call(this, toSend);
+		if (toSend.length) await operation.checkBatch!.call(this, toSend);
 	} catch (error) {
 		throw nothingSent(this, error, prepared[0]?.itemIndex ?? 0, inputs.length);
 	}
