@@ -8,11 +8,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { OCCTO_APIS, openLedger, rawAnswerCap, readMarker, RESULT_CODE_HEADER, setMarker } from '../nodes/occtoApi';
 import { AnswerTooLarge, checkBodySize, readAnswerCapped } from '../nodes/shared/http/bodyCap';
 import type { OcctoSimulator } from '../simulators/occto/server';
-import { FaultSuite, occtoBehindProxy, serialise } from './faults/faultKit';
+import { FaultSuite, serialise, useOcctoBehindProxy } from './faults/faultKit';
 import type { FaultAction, FaultProxy } from './faults/faultProxy';
 import { errorOf, expectNoSecrets, itemsOf } from './harness';
 import { validPlanXml } from './occto-fixtures';
-import { occtoNode, occtoRunner, planList, setCallsUsed } from './occtoRunner';
+import { occtoNode, occtoRunner, planList } from './occtoRunner';
 
 jest.setTimeout(60_000);
 
@@ -44,18 +44,7 @@ async function through(apiPath: string, action: FaultAction | undefined, paramet
 	};
 }
 
-beforeAll(async () => {
-	({ sim, proxy } = await occtoBehindProxy(suite, { statusDelayMs: 50, seedPlans: 3 }));
-});
-afterAll(async () => {
-	await proxy.close();
-	await sim.close();
-});
-beforeEach(async () => {
-	proxy.clear();
-	sim.setCallCount(USER, 0);
-	await setCallsUsed(USER, 0);
-});
+useOcctoBehindProxy(suite, { statusDelayMs: 50, seedPlans: 3 }, USER, (started) => ({ sim, proxy } = started));
 
 describe('the cap', () => {
 	it('is 1.4 × Max Decompressed Size + 1 MB', () => {

@@ -13,7 +13,7 @@ import { OcctoOutagePlan } from '../nodes/OcctoOutagePlan/OcctoOutagePlan.node';
 import type { AnpiSimulator } from '../simulators/anpi/server';
 import { startAnpiSimulator } from '../simulators/anpi/server';
 import type { OcctoSimulator } from '../simulators/occto/server';
-import { FaultSuite, occtoBehindProxy } from './faults/faultKit';
+import { FaultSuite, useOcctoBehindProxy } from './faults/faultKit';
 import type { FaultProxy } from './faults/faultProxy';
 import { CredentialStore, chain, errorOf, expectNoSecrets, hintsOf, itemsOf, runWorkflow } from './harness';
 import { validPlanXml } from './occto-fixtures';
@@ -60,18 +60,7 @@ async function register(parameters: IDataObject, options: { input?: INodeExecuti
 const plans = (...xml: string[]) => xml.map((planXml) => ({ json: { planXml } }));
 const fromInput = registerOf('={{ $json.planXml }}');
 
-beforeAll(async () => {
-	({ sim, proxy } = await occtoBehindProxy(suite, { statusDelayMs: 50 }));
-});
-afterAll(async () => {
-	await proxy.close();
-	await sim.close();
-});
-beforeEach(async () => {
-	proxy.clear();
-	sim.setCallCount(USER, 0);
-	await setCallsUsed(USER, 0);
-});
+useOcctoBehindProxy(suite, { statusDelayMs: 50 }, USER, (started) => ({ sim, proxy } = started));
 
 describe('Register: the whole batch is checked before the first send', () => {
 	it('a bad third item stops the batch with 0 calls, naming item 2', async () => {

@@ -10,6 +10,7 @@ import type { OcctoSimulator, OcctoSimulatorOptions } from '../../simulators/occ
 import { startOcctoSimulator } from '../../simulators/occto/server';
 import type { FaultProxy } from './faultProxy';
 import { startFaultProxy } from './faultProxy';
+import { setCallsUsed } from '../occtoRunner';
 import { coreLogger } from '../support/logger';
 
 export interface CaseFigures {
@@ -180,4 +181,30 @@ export async function occtoBehindProxy(suite: FaultSuite, options: OcctoSimulato
 	};
 	for (const [label, value] of Object.entries(secrets)) suite.secret(label, value);
 	return { sim, proxy };
+}
+
+/**
+ * In a test file: the simulator behind its fault proxy for all the file's tests, handed over when started; before
+ * each test the proxy's faults are cleared and `userId`'s call counts (simulator and ledger) start from 0.
+ */
+export function useOcctoBehindProxy(
+	suite: FaultSuite,
+	options: OcctoSimulatorOptions,
+	userId: string,
+	started: (pair: { sim: OcctoSimulator; proxy: FaultProxy }) => void,
+): void {
+	let pair: { sim: OcctoSimulator; proxy: FaultProxy } | undefined;
+	beforeAll(async () => {
+		pair = await occtoBehindProxy(suite, options);
+		started(pair);
+	});
+	afterAll(async () => {
+		await pair?.proxy.close();
+		await pair?.sim.close();
+	});
+	beforeEach(async () => {
+		pair?.proxy.clear();
+		pair?.sim.setCallCount(userId, 0);
+		await setCallsUsed(userId, 0);
+	});
 }

@@ -8,9 +8,9 @@ import { OCCTO_APIS, openLedger, readMarker, RESULT_CODE_HEADER, setMarker } fro
 import type { OcctoSimulator } from '../../simulators/occto/server';
 import { errorOf } from '../harness';
 import { validPlanXml } from '../occto-fixtures';
-import { occtoNode, occtoRunner, setCallsUsed } from '../occtoRunner';
+import { occtoNode, occtoRunner } from '../occtoRunner';
 import type { FaultAction, FaultProxy } from './faultProxy';
-import { FaultSuite, occtoBehindProxy } from './faultKit';
+import { FaultSuite, useOcctoBehindProxy } from './faultKit';
 
 jest.setTimeout(60_000);
 
@@ -49,19 +49,12 @@ async function registerThrough(action: FaultAction | undefined, parameters: IDat
 	};
 }
 
-beforeAll(async () => {
-	({ sim, proxy } = await occtoBehindProxy(suite, { statusDelayMs: 50 }));
+useOcctoBehindProxy(suite, { statusDelayMs: 50 }, USER, (started) => ({ sim, proxy } = started));
+beforeAll(() => {
 	suite.captureLogs();
 });
-afterAll(async () => {
-	await proxy.close();
-	await sim.close();
-});
-beforeEach(async () => {
-	proxy.clear();
+beforeEach(() => {
 	sim.setAnswerOverride('BA13B101', undefined);
-	sim.setCallCount(USER, 0);
-	await setCallsUsed(USER, 0);
 });
 
 const MAY = /may have been registered/;
