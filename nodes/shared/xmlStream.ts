@@ -163,6 +163,33 @@ export class ElementBuilder {
 		} else this.place(known ?? this.nameOf(name), text.trim(), depth);
 	}
 
+	/**
+	 * A row read whole by a parser (open, one leaf per field, close, directly under the root) in one step, when its
+	 * fields are the last row's in the same order: what open, leaf and close would build, without their per-field
+	 * bookkeeping. False (nothing done) otherwise, and the parser sends the events one by one.
+	 * `values[first + k]` is field k's text; undefined is an empty element.
+	 */
+	row(name: BuilderName, fields: readonly BuilderName[], values: ArrayLike<string | undefined>, first: number): boolean {
+		const shape = this.shape;
+		const count = fields.length;
+		if (this.names.length !== 1 || count === 0 || count !== shape.length) return false;
+		const renaming = this.renaming();
+		for (let k = 0; k < count; k++) {
+			const field = fields[k];
+			if ((renaming ? field.fieldKey : field.key) !== shape[k] || (renaming && field.clashes)) return false;
+		}
+		const kept = this.rowValues;
+		const row = { ...this.template };
+		for (let k = 0; k < count; k++) {
+			const value = (values[first + k] ?? '').trim();
+			// as in keep: the last row's equal string survives, the new one dies young
+			if (kept[k] !== value) kept[k] = value;
+			row[shape[k]] = kept[k];
+		}
+		this.place(name, row, 1);
+		return true;
+	}
+
 	/** Stores a finished value under its parent (`depth` = open elements above it). */
 	private place(name: BuilderName, value: XmlValue, depth: number): void {
 		if (depth === 1) {

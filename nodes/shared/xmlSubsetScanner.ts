@@ -88,7 +88,7 @@ interface ElementName {
 	/** As a leaf: its close tag, whitespace and the next leaf's open tag, as they came last time. */
 	follow: { text: string; space: string; name: ElementName } | undefined;
 	/** As a row (an element holding only leaves): the pattern of its last such row, with its leaves in order. */
-	row: { pattern: RegExp; leaves: ElementName[] } | undefined;
+	row: { pattern: RegExp; leaves: ElementName[]; fields: BuilderName[] } | undefined;
 }
 
 /** An element being read the general way, whose leaves may become a row pattern. */
@@ -271,9 +271,11 @@ export class XmlSubsetScanner {
 						row.pattern.lastIndex = i;
 						const match = row.pattern.exec(s);
 						if (match !== null) {
-							builder.open(tag, NO_ATTRIBUTES);
-							for (let k = 0; k < row.leaves.length; k++) builder.leaf(row.leaves[k].text, match[k + 1] ?? '', row.leaves[k].field);
-							builder.close();
+							if (!builder.row(name.field, row.fields, match, 1)) {
+								builder.open(tag, NO_ATTRIBUTES);
+								for (let k = 0; k < row.leaves.length; k++) builder.leaf(row.leaves[k].text, match[k + 1] ?? '', row.leaves[k].field);
+								builder.close();
+							}
 							this.record = undefined;
 							leaf = undefined;
 							i = row.pattern.lastIndex;
@@ -344,7 +346,7 @@ export class XmlSubsetScanner {
 		const known = name.row?.leaves;
 		if (known?.length === leaves.length && known.every((leaf, k) => leaf === leaves[k])) return;
 		this.rowPatterns++;
-		name.row = { pattern: rowPattern(name.text, leaves), leaves };
+		name.row = { pattern: rowPattern(name.text, leaves), leaves, fields: leaves.map((leaf) => leaf.field) };
 	}
 
 	/** Remembers what came from `leaf`'s close tag to the open tag ending at `end`, when it was only whitespace. */
