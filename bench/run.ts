@@ -322,6 +322,7 @@ interface E2eSide {
 	maxRssAll: number[];
 	nodeMs: Record<string, number>;
 	nodeGcMs: Record<string, number>;
+	nodeCpu?: Record<string, { wallMs: number; mainMs: number; processMs: number } | undefined>;
 	rows: number;
 	rowsOk: boolean;
 	japaneseIntact: boolean;
@@ -340,7 +341,7 @@ function e2eSection(out: Out, haveRuntime: boolean) {
 	out('- **C** = the n8n floor: Manual Trigger → a trivial node (`bench/floor-node`, never shipped) that emits the same number of ready-made items shaped like A\'s (same fields, one shared certificate and quota object): what n8n itself costs for them.');
 	out('- **D** = Manual Trigger → the same Get Many three times in a row, each run once (Execute Once): the node cold (the first, as in A), then again in the same n8n process as a server runs it (the second and third, each with the lists before it still held by n8n).');
 	out('- **decode alone** = `readListAnswer` on the very answer A receives, in a plain Node 24 process (`bench/decodeCase.ts scan`, 3 decodes: first, second, third; their median): what the node\'s time inside n8n is compared with.');
-	out('- **GC in the node** = the pauses of n8n\'s main-thread garbage collector that began while the node ran (`bench/gcObserver.cjs`, preloaded into n8n, from `perf_hooks` \'gc\' entries).');
+	out('- **GC in the node** = the pauses of n8n\'s main-thread garbage collector that began while the node ran (`bench/n8nProbe.cjs`, preloaded into n8n, from `perf_hooks` \'gc\' entries).');
 	out(`- A, B, C and D alternate (A, B, C, D, A, B, C, D …), ${runs} runs each per size. **time** = what n8n records for the execution (run JSON \`startedAt\` → \`stoppedAt\`), median; **peak RSS** = GNU time\'s maximum resident set size of the n8n process (its start-up included, the printing of the run JSON too), median. **server** = the simulator building and sending the same answer to a plain HTTPS client (median of 3), part of both A\'s and B\'s time.`);
 	out();
 	if (!haveRuntime) {
@@ -348,7 +349,7 @@ function e2eSection(out: Out, haveRuntime: boolean) {
 		out();
 		return;
 	}
-	let parsed: { results: Array<{ size: number; serverMs: number; answerBytes: number; decodeAlone: { ms: number; msAll: number[] }; a: E2eSide; b: E2eSide; c: E2eSide; d?: E2eSide }> } | undefined;
+	let parsed: { results: Array<{ size: number; serverMs: number; answerBytes: number; decodeAlone: { ms: number; msAll: number[]; mainCpuAll?: number[] }; a: E2eSide; b: E2eSide; c: E2eSide; d?: E2eSide }> } | undefined;
 	let failure = '';
 	try {
 		// BENCH_E2E_JSON: the output of a separate `node bench/e2eN8n.mjs <sizes> <runs>` run, formatted here
@@ -378,18 +379,31 @@ function e2eSection(out: Out, haveRuntime: boolean) {
 		);
 	}
 	out();
-	out('The node inside n8n against `readListAnswer` alone on the same answer (issue 35\'s target at 50k: A ≤ 1.3× the decode alone). The node\'s time also holds what the decode alone does not: the credential, the client certificate, the TLS connection and request, the call ledger and the rows made items (about 40 ms in the profile of bench/analysis.md).');
+	out('The node inside n8n against `readListAnswer` alone on the same answer (issue 35\'s target at 50k: A ≤ 1.3× the decode alone). The node\'s time also holds what the decode alone does not: the credential, the client certificate, the TLS connection and request, the call ledger and the rows made items. **main CPU** = CPU time of the main thread (where the node runs); **others** = the CPU time of the process\'s other threads meanwhile (the collector\'s helpers, the compiler): on 2 cores they take turns with the main thread.');
 	out();
-	out('| rows | decode alone: 1st / 2nd / 3rd (median) | A node `executionTime` (GC in it) | A ÷ decode alone (≤ 1.3 at 50k) | D: 1st / 2nd / 3rd node (GC in each) | D ÷ decode alone, run by run |');
-	out('|---|---|---|---|---|---|');
-	for (const { size, decodeAlone, a, d } of parsed.results) {
-		const nodeMs = a.nodeMs['List outage plans'];
-		const dNames = [1, 2, 3].map((n) => `List outage plans ${n}`);
-		const dCells = d
-			? [dNames.map((name) => `${secs(d.nodeMs[name])} (${fmt(d.nodeGcMs[name], 0)})`).join(' / '), dNames.map((name, i) => `${fmt(d.nodeMs[name] / decodeAlone.msAll[i], 2)}×`).join(' / ')]
-			: ['-', '-'];
+	out('| rows | decode alone: time 1st / 2nd / 3rd (median) | decode alone: main CPU 1st / 2nd / 3rd | A node: time (GC pauses) | A node: main CPU / others | A time ÷ decode alone (≤ 1.3 at 50k) | A main CPU ÷ decode alone\'s 1st |');
+	out('|---|---|---|---|---|---|---|');
+	const cpuOf = (side: E2eSide, name: string) => side.nodeCpu?.[name];
+	for (const { size, decodeAlone, a } of parsed.results) {
+		const name = 'List outage plans';
+		const nodeMs = a.nodeMs[name];
+		const cpu = cpuOf(a, name);
+		const mainAlone = decodeAlone.mainCpuAll ?? [];
 		out(
-			`| ${size.toLocaleString('en')} | ${decodeAlone.msAll.map(secs).join(' / ')} (${secs(decodeAlone.ms)}) | ${secs(nodeMs)} (${fmt(a.nodeGcMs['List outage plans'], 0)} ms) | ${size >= 50000 ? judged(nodeMs / decodeAlone.ms, 1.3, 'atMost', 2) : `${fmt(nodeMs / decodeAlone.ms, 2)}×`} | ${dCells[0]} | ${dCells[1]} |`,
+			`| ${size.toLocaleString('en')} | ${decodeAlone.msAll.map(secs).join(' / ')} (${secs(decodeAlone.ms)}) | ${mainAlone.length ? mainAlone.map((ms) => fmt(ms, 0)).join(' / ') + ' ms' : '-'} | ${secs(nodeMs)} (${fmt(a.nodeGcMs[name], 0)} ms) | ${cpu ? `${fmt(cpu.mainMs, 0)} / ${fmt(cpu.processMs - cpu.mainMs, 0)} ms` : '-'} | ${size >= 50000 ? judged(nodeMs / decodeAlone.ms, 1.3, 'atMost', 2) : `${fmt(nodeMs / decodeAlone.ms, 2)}×`} | ${cpu && mainAlone.length ? `${fmt(cpu.mainMs / mainAlone[0], 2)}×` : '-'} |`,
+		);
+	}
+	out();
+	out('D: the same node three times in one n8n process, each against the decode alone at the same place (1st, 2nd, 3rd in one process):');
+	out();
+	out('| rows | D node: time (GC pauses) 1st / 2nd / 3rd | D node: main CPU / others, 1st; 2nd; 3rd | D time ÷ decode alone\'s, run by run | D main CPU ÷ decode alone\'s, run by run |');
+	out('|---|---|---|---|---|');
+	for (const { size, decodeAlone, d } of parsed.results) {
+		if (!d) continue;
+		const names = [1, 2, 3].map((n) => `List outage plans ${n}`);
+		const mainAlone = decodeAlone.mainCpuAll ?? [];
+		out(
+			`| ${size.toLocaleString('en')} | ${names.map((name) => `${secs(d.nodeMs[name])} (${fmt(d.nodeGcMs[name], 0)})`).join(' / ')} | ${names.map((name) => { const cpu = cpuOf(d, name); return cpu ? `${fmt(cpu.mainMs, 0)} / ${fmt(cpu.processMs - cpu.mainMs, 0)}` : '-'; }).join('; ')} ms | ${names.map((name, i) => `${fmt(d.nodeMs[name] / decodeAlone.msAll[i], 2)}×`).join(' / ')} | ${mainAlone.length ? names.map((name, i) => `${fmt((cpuOf(d, name)?.mainMs ?? NaN) / mainAlone[i], 2)}×`).join(' / ') : '-'} |`,
 		);
 	}
 	out();

@@ -34,6 +34,19 @@ describe('codecs', () => {
 		await expect(unzip(Buffer.from('PK\u0003\u0004 garbage garbage'))).rejects.toThrow(/not a readable ZIP/);
 	});
 
+	it('reads Base64 with and without line breaks alike, and refuses the same text either way', () => {
+		const bytes = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256));
+		const flat = bytes.toString('base64');
+		const wrapped = flat.replace(/.{76}/g, '$&\r\n');
+		expect(decodeBase64(flat).equals(bytes)).toBe(true);
+		expect(decodeBase64(wrapped).equals(bytes)).toBe(true);
+		for (const broken of [`${flat}=`, `${flat.slice(0, -1)}*`, `=${flat.slice(1)}`, flat.slice(0, -2)]) {
+			expect(() => decodeBase64(broken)).toThrow(DecodeError);
+			expect(() => decodeBase64(broken.replace(/.{76}/g, '$&\n'))).toThrow(DecodeError);
+		}
+		expect(() => decodeBase64(' \n ')).toThrow(/empty/);
+	});
+
 	it('refuses DTDs, so no entity can expand, and keeps __proto__ inert', () => {
 		expect(() => parseXml('<!DOCTYPE a [<!ENTITY x "yyyy">]><a>&x;&x;</a>')).toThrow(/DTD/);
 		const parsed = parseXml('<a><__proto__><polluted>1</polluted></__proto__><constructor>x</constructor></a>');

@@ -190,6 +190,13 @@ export class ElementBuilder {
 		return true;
 	}
 
+	/** Lets go of the document's elements and the last row's values, keeping only what describes the rows' shape. */
+	release(): void {
+		this.document.children = [];
+		this.document.rootText = '';
+		this.rowValues.length = 0;
+	}
+
 	/** Stores a finished value under its parent (`depth` = open elements above it). */
 	private place(name: BuilderName, value: XmlValue, depth: number): void {
 		if (depth === 1) {

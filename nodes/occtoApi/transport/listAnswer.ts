@@ -52,6 +52,13 @@ export function mapRows(shape: ListShape, fieldNames: ReadonlyMap<string, string
 	});
 }
 
+/**
+ * The last list's reader (scanner and builder, without the rows), kept until the next list is read: V8's optimised
+ * row loop relies on their hidden classes, and would be thrown away with them when the collector frees them, so
+ * that every list would start slow again (bench/analysis.md, issue 35).
+ */
+const lastList: { reader?: unknown } = {};
+
 export async function readListAnswer(body: Buffer, options: ListAnswerOptions): Promise<ListAnswer> {
 	const wire = options.wire ?? DEFAULT_WIRE_SETTINGS;
 	// rows named in the credential may sit anywhere: their fields are renamed afterwards, as are a wrapper's rows
@@ -99,8 +106,11 @@ async function readOnce(
 	const document = reader.close();
 	if (!builder.fieldsRenamed) return undefined;
 	const shape = findRows(document, wire.shape);
+	const rows = mapRows(shape, wire.fieldNames);
+	builder.release();
+	if (parser === 'scan') lastList.reader = reader;
 	return {
-		rows: mapRows(shape, wire.fieldNames),
+		rows,
 		path: shape.path,
 		empty: shape.kind === 'empty',
 		fileName,
