@@ -192,8 +192,9 @@ export class ElementBuilder {
 
 	/** Lets go of the document's elements and the last row's values, keeping only what describes the rows' shape. */
 	release(): void {
-		this.document.children = [];
-		this.document.rootText = '';
+		// emptied in place: assigning the fields anew would throw away the optimised code that treats them as fixed
+		this.document.children.length = 0;
+		if (this.document.rootText !== '') this.document.rootText = '';
 		this.rowValues.length = 0;
 	}
 
