@@ -19,16 +19,19 @@ function twoStep(xml: string, credential: ICredentialDataDecryptedObject): IData
 		reader.write(xml);
 		return mapRows(findRows(reader.close(), wire.shape), wire.fieldNames);
 	} catch (error) {
-		return (error as Error).message;
+		return said(error);
 	}
 }
+
+/** An error as compared: its message, and for a shape error the element names it reports. */
+const said = (error: unknown) => (error instanceof ListShapeError ? `${error.message} [${error.firstChildren.join(', ')}]` : (error as Error).message);
 
 async function inPlace(xml: string, credential: ICredentialDataDecryptedObject): Promise<IDataObject[] | string> {
 	try {
 		return (await readListAnswer(encodeXml(xml, 'UTF-8'), { zipped: false, limits: LIMITS, wire: readWireSettings(credential) })).rows;
 	} catch (error) {
 		if (!(error instanceof ListShapeError) && !(error instanceof Error)) throw error;
-		return (error as Error).message;
+		return said(error);
 	}
 }
 
@@ -72,6 +75,18 @@ describe('rows renamed while built ≡ rows renamed afterwards (differential)', 
 		const rows = await inPlace(xml, {});
 		expect(rows).toEqual(twoStep(xml, {}));
 		expect((rows as IDataObject[])[1]).toEqual({ status: ['2', '3'], rowElement: 'R' }); // as before: STAT, renamed after <status>, overwrites it
+	});
+
+	it('names the kinds of elements under the root as before (the builder notes them while reading)', async () => {
+		let seed = 5;
+		const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+		const names = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
+		for (let i = 0; i < 300; i++) {
+			const kinds = names.slice(0, 1 + random(names.length));
+			const element = (kind: string) => `<${kind}><STAT>${random(3)}</STAT></${kind}>`;
+			const xml = `<SBD-MSG>${Array.from({ length: 1 + random(12) }, () => element(kinds[random(kinds.length)])).join('')}</SBD-MSG>`;
+			expect(await inPlace(xml, {})).toEqual(twoStep(xml, {}));
+		}
 	});
 
 	it('keeps key order, so items print as before', async () => {

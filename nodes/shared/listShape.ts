@@ -92,9 +92,10 @@ function firstNames(elements: TopLevelElement[]): string[] {
 	return names;
 }
 
-export function findRows(document: StreamedDocument, settings: ListShapeSettings): ListShape {
+/** `names`: the first five distinct names of the document's elements, when the builder noted them (one pass fewer). */
+export function findRows(document: StreamedDocument, settings: ListShapeSettings, names?: readonly string[]): ListShape {
 	const root = document.root ?? '';
-	const firstChildren = firstNames(document.children);
+	const firstChildren = names ? [...names] : firstNames(document.children);
 	const fail = (message: string, problem: 'root' | 'shape' = 'shape') => new ListShapeError(message, problem, root, firstChildren);
 
 	if (settings.roots.length && !settings.roots.includes(root)) {
@@ -113,12 +114,12 @@ export function findRows(document: StreamedDocument, settings: ListShapeSettings
 		if (only.value === '') return { kind: 'empty', path: [root, only.name] };
 		if (isWrapper(only, settings)) return rowsOf(childElements(only.value), [root, only.name], fail);
 	}
-	return rowsOf(document.children, [root], fail);
+	return rowsOf(document.children, [root], fail, firstChildren);
 }
 
-function rowsOf(elements: TopLevelElement[], path: string[], fail: (message: string) => ListShapeError): ListShape {
+function rowsOf(elements: TopLevelElement[], path: string[], fail: (message: string) => ListShapeError, names = firstNames(elements)): ListShape {
 	const where = tag(path[path.length - 1]);
-	if (firstNames(elements).length > 1) {
+	if (names.length > 1) {
 		throw fail(`${where} holds several kinds of elements (${describeCounts(countNames(elements))}), so its rows cannot be told apart`);
 	}
 	const rows: ListRow[] = [];

@@ -48,6 +48,9 @@ export interface BuilderName {
  */
 export class ElementBuilder {
 	readonly document: StreamedDocument = { root: undefined, rootText: '', children: [] };
+	/** The first five distinct names of the document's elements, in order (what listShape's findRows needs). */
+	readonly firstNames: string[] = [];
+	private lastTopLevel: string | undefined;
 	private readonly names: BuilderName[] = [];
 	private readonly objects: Array<XmlObject | undefined> = [];
 	private readonly texts: string[] = [];
@@ -201,6 +204,10 @@ export class ElementBuilder {
 	/** Stores a finished value under its parent (`depth` = open elements above it). */
 	private place(name: BuilderName, value: XmlValue, depth: number): void {
 		if (depth === 1) {
+			if (name.key !== this.lastTopLevel) {
+				this.lastTopLevel = name.key;
+				if (this.firstNames.length < 5 && !this.firstNames.includes(name.key)) this.firstNames.push(name.key);
+			}
 			const element: TopLevelElement = this.fieldKeys ? { name: name.key, value, renamed: this.renaming() } : { name: name.key, value };
 			this.document.children.push(element);
 			this.onTopLevel?.(element);

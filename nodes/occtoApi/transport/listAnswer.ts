@@ -105,7 +105,7 @@ async function readOnce(
 	}
 	const document = reader.close();
 	if (!builder.fieldsRenamed) return undefined;
-	const shape = findRows(document, wire.shape);
+	const shape = findRows(document, wire.shape, builder.firstNames);
 	const rows = mapRows(shape, wire.fieldNames);
 	builder.release();
 	if (parser === 'scan') lastList.reader = reader;
