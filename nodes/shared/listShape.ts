@@ -3,6 +3,7 @@
 // rows is an error that names what arrived — never an empty list by accident.
 import type { XmlObject, XmlValue } from './codecs';
 import type { StreamedDocument, TopLevelElement } from './xmlStream';
+import { namesFull, noteName } from './xmlStream';
 
 export interface ListShapeSettings {
 	/** Accepted root elements; empty accepts any root. */
@@ -79,20 +80,18 @@ function isWrapper(element: TopLevelElement, settings: ListShapeSettings): boole
 	return children.every((child) => isRecord(child.value));
 }
 
-/** Distinct names, the first five: a plain loop, since a list has one name 50,000 times. */
+/** Distinct names, the first five (noteName, as ElementBuilder notes them while it reads). */
 function firstNames(elements: TopLevelElement[]): string[] {
 	const names: string[] = [];
 	let last: string | undefined;
 	for (const element of elements) {
-		if (element.name === last || names.includes(element.name)) continue;
-		last = element.name;
-		names.push(element.name);
-		if (names.length === 5) break;
+		last = noteName(names, element.name, last);
+		if (namesFull(names)) break;
 	}
 	return names;
 }
 
-/** `names`: the first five distinct names of the document's elements, when the builder noted them (one pass fewer). */
+/** `names`: the first distinct names of the document's elements, when the builder noted them (one pass fewer). */
 export function findRows(document: StreamedDocument, settings: ListShapeSettings, names?: readonly string[]): ListShape {
 	const root = document.root ?? '';
 	const firstChildren = names ? [...names] : firstNames(document.children);

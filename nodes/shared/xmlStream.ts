@@ -16,6 +16,22 @@ function isXmlSpace(text: string): boolean {
 	return true;
 }
 
+/** Distinct names of elements noted, at most: enough to name them in an error. */
+const FIRST_NAMES = 5;
+
+/**
+ * Notes the names of elements as they come, one after another: `names` keeps the distinct ones in order of first
+ * appearance, at most five; `last` is the name noted just before (a list has one name 50,000 times in a row).
+ * Returns the name to pass as `last` next time. Used by ElementBuilder while it places elements and by listShape.
+ */
+export function noteName(names: string[], name: string, last: string | undefined): string {
+	if (name !== last && names.length < FIRST_NAMES && !names.includes(name)) names.push(name);
+	return name;
+}
+
+/** Whether `names` (kept by noteName) can take no more. */
+export const namesFull = (names: readonly string[]) => names.length >= FIRST_NAMES;
+
 /** An element directly under the document root, with its finished value. */
 export interface TopLevelElement {
 	name: string;
@@ -48,7 +64,7 @@ export interface BuilderName {
  */
 export class ElementBuilder {
 	readonly document: StreamedDocument = { root: undefined, rootText: '', children: [] };
-	/** The first five distinct names of the document's elements, in order (what listShape's findRows needs). */
+	/** The first distinct names of the document's elements, in order (noteName; what listShape's findRows needs). */
 	readonly firstNames: string[] = [];
 	private lastTopLevel: string | undefined;
 	private readonly names: BuilderName[] = [];
@@ -204,10 +220,7 @@ export class ElementBuilder {
 	/** Stores a finished value under its parent (`depth` = open elements above it). */
 	private place(name: BuilderName, value: XmlValue, depth: number): void {
 		if (depth === 1) {
-			if (name.key !== this.lastTopLevel) {
-				this.lastTopLevel = name.key;
-				if (this.firstNames.length < 5 && !this.firstNames.includes(name.key)) this.firstNames.push(name.key);
-			}
+			this.lastTopLevel = noteName(this.firstNames, name.key, this.lastTopLevel);
 			const element: TopLevelElement = this.fieldKeys ? { name: name.key, value, renamed: this.renaming() } : { name: name.key, value };
 			this.document.children.push(element);
 			this.onTopLevel?.(element);
