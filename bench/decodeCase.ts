@@ -222,7 +222,7 @@ async function main() {
 	}
 	const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 	process.stdout.write(
-		JSON.stringify({ ms: median(times), msAll: times, cpuMs: median(cpuTimes), cpuAll: cpuTimes, mainCpuAll: mainCpuTimes, rows, maxRssMb: process.resourceUsage().maxRSS / 1024, baseRssMb, node: process.version }),
+		JSON.stringify({ ms: median(times), msAll: times, cpuMs: median(cpuTimes), mainCpuAll: mainCpuTimes, rows, maxRssMb: process.resourceUsage().maxRSS / 1024, baseRssMb, node: process.version }),
 	);
 }
 

@@ -263,10 +263,7 @@ async function main() {
 				installFloorNode();
 				for (const args of [
 					['import:credentials', `--input=${path.join(home, 'credentials.json')}`],
-					['import:workflow', `--input=${path.join(home, 'a.json')}`],
-					['import:workflow', `--input=${path.join(home, 'b.json')}`],
-					['import:workflow', `--input=${path.join(home, 'c.json')}`],
-					['import:workflow', `--input=${path.join(home, 'd.json')}`],
+					...Object.keys(all).map((key) => ['import:workflow', `--input=${path.join(home, `${key}.json`)}`]),
 				]) {
 					const result = await n8n(args);
 					if (result.status !== 0) throw new Error(`n8n ${args[0]} failed: ${result.stderr.slice(-1000)}`);
